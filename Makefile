@@ -1,0 +1,82 @@
+# Every target works first on a fresh clone: each one builds what it needs.
+SHELL := /bin/bash
+.DEFAULT_GOAL := help
+
+VENV ?= .venv
+PY := $(VENV)/bin/python
+HOST ?= 127.0.0.1
+PORT ?= 8000
+
+# Candidates are run, not just looked up: a pyenv shim can be on PATH and still fail.
+define find_python
+for c in python3.14 python3.13 python3.12 python3 \
+         $$(ls -d $${PYENV_ROOT:-$$HOME/.pyenv}/versions/3.*/bin/python3 2>/dev/null | sort -rV); do \
+  if "$$c" -c 'import sys, venv; sys.exit(sys.version_info < (3, 12))' >/dev/null 2>&1; then \
+    command -v "$$c"; break; \
+  fi; \
+done
+endef
+
+.PHONY: help install install-dev run dev test lint format content editor clean
+
+help:
+	@echo "make run      serve the site with gunicorn at http://$(HOST):$(PORT) (SQLite under var/)"
+	@echo "make test     run the whole test suite"
+	@echo "make dev      runserver with DEBUG on"
+	@echo "make install  create .venv and install the pinned dependencies"
+	@echo "make lint     ruff check and ruff format --check"
+	@echo "make content  reload fixtures/guide.json into the database (overwrites edits)"
+
+$(PY):
+	@py=$$($(find_python)); \
+	if [ -z "$$py" ]; then \
+	  echo "error: no Python >= 3.12 with the venv module was found." >&2; \
+	  echo "Tried python3.14, python3.13, python3.12, python3 and pyenv's versions." >&2; \
+	  echo "Install one, e.g. 'pyenv install 3.13' or 'apt-get install python3.13 python3.13-venv'." >&2; \
+	  exit 1; \
+	fi; \
+	echo "Creating $(VENV) with $$py ($$($$py -V))"; \
+	"$$py" -m venv $(VENV)
+
+$(VENV)/.installed: requirements.lock | $(PY)
+	$(PY) -m pip install --quiet --disable-pip-version-check --require-hashes -r requirements.lock
+	@touch $@
+
+$(VENV)/.installed-dev: requirements-dev.lock | $(PY)
+	$(PY) -m pip install --quiet --disable-pip-version-check --require-hashes -r requirements-dev.lock
+	@touch $@ $(VENV)/.installed
+
+install: $(VENV)/.installed
+
+install-dev: $(VENV)/.installed-dev
+
+# Migrate, load the content into an empty database only (editors' changes and
+# users' data survive a restart), collect static files, then serve.
+run: install
+	$(PY) manage.py migrate --noinput
+	$(PY) manage.py load_guide --if-empty
+	$(PY) manage.py collectstatic --noinput --verbosity 0
+	$(VENV)/bin/gunicorn --config config/gunicorn.py --bind $(HOST):$(PORT) config.wsgi
+
+dev: install
+	$(PY) manage.py migrate --noinput
+	$(PY) manage.py load_guide --if-empty
+	DJANGO_DEBUG=1 $(PY) manage.py runserver $(HOST):$(PORT)
+
+content: install
+	$(PY) manage.py migrate --noinput
+	$(PY) manage.py load_guide
+
+test: install-dev
+	$(PY) -m pytest $(PYTEST_ARGS)
+
+lint: install-dev
+	$(VENV)/bin/ruff check .
+	$(VENV)/bin/ruff format --check .
+
+format: install-dev
+	$(VENV)/bin/ruff check --fix .
+	$(VENV)/bin/ruff format .
+
+clean:
+	rm -rf $(VENV) var/static .pytest_cache .ruff_cache

@@ -1,0 +1,392 @@
+"""The guide's content: everything the article says, as rows an editor can change.
+
+Every content row has a unique slug as its natural key, so `loaddata` updates
+rows in place and anything tied to content (user progress) survives reloading,
+reordering and renaming.
+"""
+
+from django.db import models
+from django.db.models import Q
+from django.urls import reverse
+
+SLUG_HELP = (
+    "The address of this item: lowercase letters, digits and hyphens. Changing it breaks links."
+)
+
+
+class ContentQuerySet(models.QuerySet):
+    def get_by_natural_key(self, slug):
+        return self.get(slug=slug)
+
+
+class SkillCategoryQuerySet(ContentQuerySet):
+    def with_skills(self):
+        return self.prefetch_related(
+            models.Prefetch("skills", Skill.objects.prefetch_related("stages"))
+        )
+
+
+class RoadmapStageQuerySet(ContentQuerySet):
+    def with_items(self):
+        return self.prefetch_related(
+            models.Prefetch("items", ChecklistItem.objects.select_related("project"))
+        )
+
+
+class ContentListQuerySet(ContentQuerySet):
+    def with_items(self):
+        return self.prefetch_related("items")
+
+
+class Content(models.Model):
+    """A row of the guide's content, known by its slug."""
+
+    slug = models.SlugField(max_length=100, unique=True, help_text=SLUG_HELP)
+
+    objects = ContentQuerySet.as_manager()
+
+    # Rows shown on a list page get the id "<prefix>-<slug>" there.
+    anchor_prefix = "item"
+
+    class Meta:
+        abstract = True
+
+    def natural_key(self):
+        return (self.slug,)
+
+    @property
+    def anchor(self) -> str:
+        return f"{self.anchor_prefix}-{self.slug}"
+
+
+class Section(Content):
+    """One section of the article, in reading order."""
+
+    class Feature(models.TextChoices):
+        NONE = "", "Text only"
+        SKILLS = "skills", "Skills by category"
+        ROADMAP = "roadmap", "Roadmap stages"
+        CAREER = "career", "Career levels"
+        SALARIES = "salaries", "Salary table"
+        CERTIFICATIONS = "certifications", "Certifications"
+
+    position = models.PositiveSmallIntegerField(
+        unique=True, help_text="Sections are shown in this order, smallest first."
+    )
+    title = models.CharField(max_length=200)
+    body = models.TextField(blank=True, help_text="The section's text, in Markdown.")
+    feature = models.CharField(
+        max_length=20,
+        choices=Feature,
+        blank=True,
+        help_text="Structured content shown after the text and lists of this section.",
+    )
+    closing = models.TextField(
+        blank=True, help_text="Text shown at the end of the section, in Markdown."
+    )
+
+    class Meta:
+        ordering = ["position"]
+
+    def __str__(self):
+        return self.title
+
+    def get_absolute_url(self):
+        return reverse("guide:section", args=[self.slug])
+
+
+class ContentList(Content):
+    """A list inside a section: applications, responsibilities, challenges..."""
+
+    anchor_prefix = "list"
+
+    class Style(models.TextChoices):
+        BULLETS = "bullets", "Bulleted list"
+        PARAGRAPHS = "paragraphs", "One paragraph per item"
+
+    section = models.ForeignKey(Section, on_delete=models.CASCADE, related_name="lists")
+    position = models.PositiveSmallIntegerField(help_text="Order within the section.")
+    heading = models.CharField(
+        max_length=200, blank=True, help_text="Optional heading shown above the list."
+    )
+    intro = models.TextField(
+        blank=True, help_text="Text before the items, in Markdown (e.g. 'Engineers track:')."
+    )
+    style = models.CharField(max_length=20, choices=Style, default=Style.BULLETS)
+    outro = models.TextField(blank=True, help_text="Text after the items, in Markdown.")
+
+    objects = ContentListQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["section__position", "position"]
+        verbose_name = "list"
+        constraints = [
+            models.UniqueConstraint(
+                fields=["section", "position"], name="%(app_label)s_%(class)s_unique_position"
+            ),
+        ]
+
+    def __str__(self):
+        return self.heading or self.slug
+
+
+class ListItem(Content):
+    anchor_prefix = "entry"
+    content_list = models.ForeignKey(
+        ContentList, on_delete=models.CASCADE, related_name="items", verbose_name="list"
+    )
+    position = models.PositiveSmallIntegerField(help_text="Order within the list.")
+    text = models.CharField(max_length=300)
+    description = models.TextField(blank=True, help_text="Optional short explanation.")
+
+    class Meta:
+        ordering = ["content_list", "position"]
+        verbose_name = "list item"
+        constraints = [
+            models.UniqueConstraint(
+                fields=["content_list", "position"],
+                name="%(app_label)s_%(class)s_unique_position",
+            ),
+        ]
+
+    def __str__(self):
+        return self.text
+
+
+class SkillCategory(Content):
+    anchor_prefix = "category"
+    position = models.PositiveSmallIntegerField(unique=True)
+    name = models.CharField(max_length=200)
+    intro = models.TextField(blank=True, help_text="Text before the skills, in Markdown.")
+    outro = models.TextField(blank=True, help_text="Text after the skills, in Markdown.")
+
+    objects = SkillCategoryQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["position"]
+        verbose_name_plural = "skill categories"
+
+    def __str__(self):
+        return self.name
+
+    def get_absolute_url(self):
+        return f"{reverse('guide:skills')}#{self.anchor}"
+
+
+class RoadmapStage(Content):
+    anchor_prefix = "stage"
+    number = models.PositiveSmallIntegerField(
+        unique=True, help_text="The stage's number on the roadmap (1, 2, 3...)."
+    )
+    title = models.CharField(max_length=200)
+    intro = models.TextField(blank=True, help_text="Text before the checklist, in Markdown.")
+    items_lead = models.CharField(
+        max_length=200,
+        blank=True,
+        help_text="The words that introduce the checklist, e.g. 'Focus on:'.",
+    )
+    outro = models.TextField(blank=True, help_text="Text after the checklist, in Markdown.")
+
+    objects = RoadmapStageQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["number"]
+        verbose_name = "roadmap stage"
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(number__gte=1), name="%(app_label)s_%(class)s_number_positive"
+            ),
+        ]
+
+    def __str__(self):
+        return f"Stage {self.number}: {self.title}"
+
+    def get_absolute_url(self):
+        return reverse("guide:stage", args=[self.slug])
+
+
+class Skill(Content):
+    anchor_prefix = "skill"
+    category = models.ForeignKey(SkillCategory, on_delete=models.PROTECT, related_name="skills")
+    position = models.PositiveSmallIntegerField(help_text="Order within the category.")
+    name = models.CharField(max_length=200)
+    group = models.CharField(
+        max_length=200,
+        blank=True,
+        help_text=(
+            "The sentence that introduces this skill's list, e.g. 'Important Python "
+            "libraries include:'. Skills of a category with the same text are listed together."
+        ),
+    )
+    description = models.TextField(blank=True, help_text="One line on what it is for.")
+    stages = models.ManyToManyField(
+        RoadmapStage,
+        blank=True,
+        related_name="skills",
+        help_text="The roadmap stages that teach this skill.",
+    )
+
+    class Meta:
+        ordering = ["category__position", "position"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["category", "position"], name="%(app_label)s_%(class)s_unique_position"
+            ),
+        ]
+
+    def __str__(self):
+        return self.name
+
+    def get_absolute_url(self):
+        return f"{reverse('guide:skills')}#{self.anchor}"
+
+
+class PortfolioProject(Content):
+    anchor_prefix = "project"
+    position = models.PositiveSmallIntegerField(unique=True)
+    title = models.CharField(max_length=200)
+    skill_area = models.CharField(
+        max_length=200, help_text="What the project demonstrates, as the article puts it."
+    )
+    description = models.TextField(blank=True, help_text="What to build, in Markdown.")
+    skills = models.ManyToManyField(
+        Skill, blank=True, related_name="projects", help_text="Skills the project demonstrates."
+    )
+
+    class Meta:
+        ordering = ["position"]
+        verbose_name = "portfolio project"
+
+    def __str__(self):
+        return self.title
+
+    def get_absolute_url(self):
+        return f"{reverse('guide:projects')}#{self.anchor}"
+
+
+class ChecklistItem(Content):
+    """One thing to learn or build in a roadmap stage: what learners tick off."""
+
+    anchor_prefix = "item"
+    stage = models.ForeignKey(RoadmapStage, on_delete=models.PROTECT, related_name="items")
+    position = models.PositiveSmallIntegerField(help_text="Order within the stage.")
+    title = models.CharField(max_length=200)
+    description = models.TextField(blank=True, help_text="One line on what to learn or build.")
+    project = models.OneToOneField(
+        PortfolioProject,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="checklist_item",
+        help_text="The portfolio project this item stands for, if any.",
+    )
+
+    class Meta:
+        ordering = ["stage__number", "position"]
+        verbose_name = "checklist item"
+        constraints = [
+            models.UniqueConstraint(
+                fields=["stage", "position"], name="%(app_label)s_%(class)s_unique_position"
+            ),
+        ]
+
+    def __str__(self):
+        return self.title
+
+    def get_absolute_url(self):
+        return f"{reverse('guide:stage', args=[self.stage.slug])}#{self.anchor}"
+
+
+class CareerLevel(Content):
+    anchor_prefix = "level"
+    position = models.PositiveSmallIntegerField(unique=True)
+    title = models.CharField(max_length=200)
+    min_years = models.PositiveSmallIntegerField(help_text="Typical experience, from (years).")
+    max_years = models.PositiveSmallIntegerField(
+        null=True, blank=True, help_text="Typical experience, up to (years). Empty for 'or more'."
+    )
+    description = models.TextField(blank=True, help_text="What the role involves, in Markdown.")
+
+    class Meta:
+        ordering = ["position"]
+        verbose_name = "career level"
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(max_years__isnull=True) | Q(max_years__gte=models.F("min_years")),
+                name="%(app_label)s_%(class)s_years_ordered",
+            ),
+        ]
+
+    def __str__(self):
+        return self.title
+
+    def get_absolute_url(self):
+        return f"{reverse('guide:career')}#{self.anchor}"
+
+    @property
+    def experience(self) -> str:
+        if self.max_years is None:
+            return f"{self.min_years}+ years"
+        return f"{self.min_years}–{self.max_years} years"
+
+
+class SalaryBand(Content):
+    anchor_prefix = "salary"
+    position = models.PositiveSmallIntegerField(unique=True)
+    level = models.CharField(max_length=200, help_text="The experience level, e.g. 'Entry-Level'.")
+    min_usd = models.PositiveIntegerField("minimum (US dollars)")
+    max_usd = models.PositiveIntegerField("maximum (US dollars)")
+    max_is_open = models.BooleanField(
+        "open-ended",
+        default=False,
+        help_text="Tick when the range continues above the maximum ('$300,000+').",
+    )
+
+    class Meta:
+        ordering = ["position"]
+        verbose_name = "salary band"
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(min_usd__lte=models.F("max_usd")),
+                name="%(app_label)s_%(class)s_range_ordered",
+            ),
+        ]
+
+    def __str__(self):
+        return self.level
+
+    def get_absolute_url(self):
+        return f"{reverse('guide:salaries')}#{self.anchor}"
+
+    @property
+    def range_label(self) -> str:
+        plus = "+" if self.max_is_open else ""
+        return f"${self.min_usd:,} – ${self.max_usd:,}{plus}"
+
+
+class Provider(Content):
+    name = models.CharField(max_length=200)
+    url = models.URLField(blank=True, help_text="The provider's home page.")
+
+    class Meta:
+        ordering = ["name"]
+
+    def __str__(self):
+        return self.name
+
+
+class Certification(Content):
+    anchor_prefix = "cert"
+    position = models.PositiveSmallIntegerField(unique=True)
+    name = models.CharField(max_length=200)
+    provider = models.ForeignKey(Provider, on_delete=models.PROTECT, related_name="certifications")
+    description = models.TextField(blank=True, help_text="What it covers, in Markdown.")
+
+    class Meta:
+        ordering = ["position"]
+
+    def __str__(self):
+        return self.name
+
+    def get_absolute_url(self):
+        return f"{reverse('guide:certifications')}#{self.anchor}"
