@@ -94,7 +94,7 @@ def stage(request: HttpRequest, slug: str) -> HttpResponse:
     previous, following = neighbours(stages, current)
     context = {
         "stage": current,
-        "items": current.items.select_related("project"),
+        "items": list(current.items.select_related("project")),
         "skills": current.skills.select_related("category"),
         "previous": previous,
         "next": following,
@@ -113,11 +113,10 @@ def skills(request: HttpRequest) -> HttpResponse:
 
 @require_safe
 def projects(request: HttpRequest) -> HttpResponse:
-    context = {
-        "projects": PortfolioProject.objects.prefetch_related("skills").select_related(
-            "checklist_item__stage"
-        ),
-    }
+    rows = list(
+        PortfolioProject.objects.prefetch_related("skills").select_related("checklist_item__stage")
+    )
+    context = {"projects": rows}
     return render(request, "guide/projects.html", context)
 
 

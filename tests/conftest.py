@@ -1,0 +1,28 @@
+import os
+
+import pytest
+from django.conf import settings
+from django.core.management import call_command
+
+# Playwright's sync API runs an event loop in the test thread; Django's ORM
+# refuses that unless told otherwise. Only the test environment sets this.
+os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+
+FIXTURE = settings.BASE_DIR / "fixtures" / "guide.json"
+
+
+def pytest_configure(config):
+    # Tests read static files through the finders; the hashed manifest storage
+    # is exercised by the gunicorn test after a real collectstatic.
+    settings.STORAGES = {
+        **settings.STORAGES,
+        "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
+    }
+    settings.WHITENOISE_AUTOREFRESH = True
+    settings.WHITENOISE_USE_FINDERS = True
+
+
+@pytest.fixture
+def content(db):
+    """The whole guide, loaded from the real fixture."""
+    call_command("loaddata", FIXTURE, verbosity=0)

@@ -1,0 +1,131 @@
+"""Small factory functions: each makes one row with sensible defaults."""
+
+from itertools import count
+
+from guide.models import (
+    CareerLevel,
+    Certification,
+    ChecklistItem,
+    ContentList,
+    ListItem,
+    PortfolioProject,
+    Provider,
+    RoadmapStage,
+    SalaryBand,
+    Section,
+    Skill,
+    SkillCategory,
+)
+
+_numbers = count(1000)
+
+
+def _next() -> int:
+    return next(_numbers)
+
+
+def make_section(**fields) -> Section:
+    n = _next()
+    return Section.objects.create(
+        **{"slug": f"section-{n}", "position": n, "title": f"Section {n}", **fields}
+    )
+
+
+def make_list(section: Section, **fields) -> ContentList:
+    n = _next()
+    return ContentList.objects.create(
+        **{"slug": f"list-{n}", "section": section, "position": n, **fields}
+    )
+
+
+def make_list_item(content_list: ContentList, **fields) -> ListItem:
+    n = _next()
+    return ListItem.objects.create(
+        **{
+            "slug": f"entry-{n}",
+            "content_list": content_list,
+            "position": n,
+            "text": f"Entry {n}",
+            **fields,
+        }
+    )
+
+
+def make_stage(**fields) -> RoadmapStage:
+    n = _next()
+    return RoadmapStage.objects.create(
+        **{"slug": f"stage-{n}", "number": n, "title": f"Stage {n}", **fields}
+    )
+
+
+def make_item(stage: RoadmapStage, **fields) -> ChecklistItem:
+    n = _next()
+    return ChecklistItem.objects.create(
+        **{"slug": f"item-{n}", "stage": stage, "position": n, "title": f"Item {n}", **fields}
+    )
+
+
+def make_category(**fields) -> SkillCategory:
+    n = _next()
+    return SkillCategory.objects.create(
+        **{"slug": f"category-{n}", "position": n, "name": f"Category {n}", **fields}
+    )
+
+
+def make_skill(category: SkillCategory, **fields) -> Skill:
+    n = _next()
+    return Skill.objects.create(
+        **{
+            "slug": f"skill-{n}",
+            "category": category,
+            "position": n,
+            "name": f"Skill {n}",
+            **fields,
+        }
+    )
+
+
+def make_project(**fields) -> PortfolioProject:
+    n = _next()
+    return PortfolioProject.objects.create(
+        **{
+            "slug": f"project-{n}",
+            "position": n,
+            "title": f"Project {n}",
+            "skill_area": "NLP",
+            **fields,
+        }
+    )
+
+
+def make_level(**fields) -> CareerLevel:
+    n = _next()
+    return CareerLevel.objects.create(
+        **{"slug": f"level-{n}", "position": n, "title": f"Level {n}", "min_years": 1, **fields}
+    )
+
+
+def make_band(**fields) -> SalaryBand:
+    n = _next()
+    return SalaryBand.objects.create(
+        **{
+            "slug": f"band-{n}",
+            "position": n,
+            "level": f"Band {n}",
+            "min_usd": 1,
+            "max_usd": 2,
+            **fields,
+        }
+    )
+
+
+def make_provider(**fields) -> Provider:
+    n = _next()
+    return Provider.objects.create(**{"slug": f"provider-{n}", "name": f"Provider {n}", **fields})
+
+
+def make_certification(provider: Provider, **fields) -> Certification:
+    n = _next()
+    return Certification.objects.create(
+        **{"slug": f"cert-{n}", "position": n, "name": f"Cert {n}", "provider": provider, **fields}
+    )

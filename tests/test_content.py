@@ -1,0 +1,159 @@
+"""The fixture holds the whole article, loads idempotently, and the site shows every line."""
+
+import html
+import re
+from pathlib import Path
+
+import pytest
+from django.core.management import call_command
+from django.urls import reverse
+from django.utils.html import strip_tags
+
+from guide.models import (
+    CareerLevel,
+    Certification,
+    ChecklistItem,
+    ContentList,
+    ListItem,
+    PortfolioProject,
+    Provider,
+    RoadmapStage,
+    SalaryBand,
+    Section,
+    Skill,
+    SkillCategory,
+)
+from tests.conftest import FIXTURE
+
+ARTICLE = Path(__file__).parent / "data" / "ml-engineer-career-path.txt"
+# Page chrome of the article's source, not content.
+NOT_CONTENT = {"Leave a Comment"}
+
+MODELS = [
+    Section,
+    ContentList,
+    ListItem,
+    RoadmapStage,
+    ChecklistItem,
+    SkillCategory,
+    Skill,
+    PortfolioProject,
+    CareerLevel,
+    SalaryBand,
+    Provider,
+    Certification,
+]
+
+
+def counts() -> dict[str, int]:
+    return {model.__name__: model.objects.count() for model in MODELS}
+
+
+def test_counts_match_the_article(content):
+    assert counts() == {
+        "Section": 12,
+        "ContentList": 9,
+        "ListItem": 43,
+        "RoadmapStage": 6,
+        "ChecklistItem": 28,
+        "SkillCategory": 6,
+        "Skill": 34,
+        "PortfolioProject": 6,
+        "CareerLevel": 6,
+        "SalaryBand": 5,
+        "Provider": 5,
+        "Certification": 5,
+    }
+    assert [stage.items.count() for stage in RoadmapStage.objects.all()] == [5, 3, 5, 4, 6, 5]
+
+
+def test_loading_twice_changes_nothing(content):
+    before = counts()
+    links = (Skill.stages.through.objects.count(), PortfolioProject.skills.through.objects.count())
+    item_ids = list(ChecklistItem.objects.values_list("pk", "slug"))
+
+    call_command("loaddata", FIXTURE, verbosity=0)
+
+    assert counts() == before
+    assert links == (
+        Skill.stages.through.objects.count(),
+        PortfolioProject.skills.through.objects.count(),
+    )
+    # Rows are updated in place: the ids user data points at stay the same.
+    assert list(ChecklistItem.objects.values_list("pk", "slug")) == item_ids
+
+
+def test_reload_restores_edited_text_and_keeps_ids(content):
+    item = ChecklistItem.objects.get(slug="programming-functions")
+    item.title = "Edited"
+    item.save()
+
+    call_command("loaddata", FIXTURE, verbosity=0)
+
+    reloaded = ChecklistItem.objects.get(slug="programming-functions")
+    assert (reloaded.pk, reloaded.title) == (item.pk, "Functions")
+
+
+def test_numbers_are_numbers(content):
+    bands = {band.slug: band for band in SalaryBand.objects.all()}
+    assert (bands["entry-level"].min_usd, bands["entry-level"].max_usd) == (80_000, 120_000)
+    assert not bands["entry-level"].max_is_open
+    assert (bands["ai-architect"].min_usd, bands["ai-architect"].max_usd) == (250_000, 500_000)
+    assert [band.max_is_open for band in SalaryBand.objects.all()] == [
+        False,
+        False,
+        True,
+        True,
+        True,
+    ]
+    levels = CareerLevel.objects.values_list("min_years", "max_years")
+    assert list(levels) == [(0, 2), (2, 5), (5, 8), (8, 12), (10, None), (12, None)]
+
+
+def test_categories_and_projects(content):
+    assert list(SkillCategory.objects.values_list("slug", flat=True)) == [
+        "programming",
+        "math-statistics",
+        "ml-fundamentals",
+        "deep-learning",
+        "cloud",
+        "mlops",
+    ]
+    stage_five = RoadmapStage.objects.get(number=5)
+    assert {item.project.title for item in stage_five.items.all()} == set(
+        PortfolioProject.objects.values_list("title", flat=True)
+    )
+    assert all(skill.description for skill in Skill.objects.all())
+
+
+def comparable(text: str) -> str:
+    """Letters, digits, '$' and '+' only, lower-cased: layout and punctuation aside."""
+    return re.sub(r"[^a-z0-9$+]", "", html.unescape(text).lower())
+
+
+def site_urls() -> list[str]:
+    urls = [reverse(f"guide:{name}") for name in ("home", "roadmap", "skills", "projects")]
+    urls += [reverse(f"guide:{name}") for name in ("career", "salaries", "certifications")]
+    urls += [section.get_absolute_url() for section in Section.objects.all()]
+    urls += [stage.get_absolute_url() for stage in RoadmapStage.objects.all()]
+    return urls
+
+
+def test_every_line_of_the_article_is_on_the_site(client, content):
+    pages = [client.get(url) for url in site_urls()]
+    assert {page.status_code for page in pages} == {200}
+    site = comparable(" ".join(strip_tags(page.content.decode()) for page in pages))
+
+    lines = [line.replace("•", "").strip() for line in ARTICLE.read_text().splitlines()]
+    lines = [line for line in lines if line and line not in NOT_CONTENT]
+    assert len(lines) > 200
+    missing = [line for line in lines if comparable(line) not in site]
+    assert missing == []
+
+
+@pytest.mark.parametrize("slug", ["introduction", "essential-skills", "conclusion"])
+def test_sections_follow_the_article_order(content, slug):
+    positions = list(Section.objects.values_list("slug", flat=True))
+    assert positions[0] == "introduction"
+    assert positions[-1] == "conclusion"
+    assert slug in positions

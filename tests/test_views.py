@@ -1,0 +1,206 @@
+from http import HTTPStatus
+
+import pytest
+from django.db import DatabaseError
+from django.urls import reverse
+
+from guide.models import RoadmapStage, Section
+from tests import factories
+
+# The SQL queries each page may make, whatever the amount of content.
+QUERY_BUDGETS = {
+    reverse("guide:home"): 2,
+    reverse("guide:roadmap"): 3,
+    reverse("guide:skills"): 4,
+    reverse("guide:projects"): 2,
+    reverse("guide:career"): 2,
+    reverse("guide:salaries"): 2,
+    reverse("guide:certifications"): 2,
+    reverse("guide:section", args=["introduction"]): 2,
+    reverse("guide:section", args=["what-does-a-machine-learning-engineer-do"]): 3,
+    reverse("guide:section", args=["essential-skills"]): 5,
+    reverse("guide:section", args=["career-roadmap"]): 4,
+    reverse("guide:section", args=["salary-expectations"]): 3,
+    reverse("guide:section", args=["certifications"]): 3,
+    reverse("guide:stage", args=["learn-programming-fundamentals"]): 3,
+    reverse("guide:stage", args=["build-real-world-projects"]): 3,
+}
+
+KEY_CONTENT = {
+    reverse("guide:home"): ["The roadmap at a glance", "Stage 6", "Contents"],
+    reverse("guide:roadmap"): ["Learn Programming Fundamentals", "Focus on:", "Model serving"],
+    reverse("guide:skills"): ["Important Python libraries include:", "XGBoost", "Kubernetes"],
+    reverse("guide:projects"): ["Fraud Detection System", "Classification &amp; Analytics"],
+    reverse("guide:career"): ["Junior Machine Learning Engineer", "0–2 years", "12+ years"],
+    reverse("guide:salaries"): ["Entry-Level", "$80,000 – $120,000", "$250,000 – $500,000+"],
+    reverse("guide:certifications"): ["Azure AI Engineer Associate", "DeepLearning.AI"],
+    reverse("guide:section", args=["what-does-a-machine-learning-engineer-do"]): [
+        "Data Collection and Preparation",
+        "Data drift",
+        "Cloud architects",
+    ],
+    reverse("guide:stage", args=["build-real-world-projects"]): [
+        "Stage 5",
+        "Predictive Maintenance System",
+        "Industrial AI",
+    ],
+}
+
+
+@pytest.mark.parametrize(("url", "texts"), KEY_CONTENT.items())
+def test_pages_show_their_key_content(client, content, url, texts):
+    response = client.get(url)
+    assert response.status_code == HTTPStatus.OK
+    for text in texts:
+        assert text in response.text
+
+
+@pytest.mark.parametrize(("url", "budget"), QUERY_BUDGETS.items())
+def test_query_budget(client, content, django_assert_num_queries, url, budget):
+    with django_assert_num_queries(budget):
+        response = client.get(url)
+    assert response.status_code == HTTPStatus.OK
+
+
+def add_more_content():
+    section = Section.objects.get(slug="what-does-a-machine-learning-engineer-do")
+    for _ in range(3):
+        content_list = factories.make_list(section, heading="Extra")
+        for _ in range(4):
+            factories.make_list_item(content_list)
+    for _ in range(4):
+        stage = factories.make_stage()
+        for _ in range(6):
+            factories.make_item(stage)
+        category = factories.make_category()
+        for _ in range(5):
+            factories.make_skill(category).stages.add(stage)
+        factories.make_level(max_years=None)
+        factories.make_band()
+        factories.make_certification(factories.make_provider())
+        factories.make_project().skills.add(*category.skills.all())
+
+
+@pytest.mark.parametrize(("url", "budget"), QUERY_BUDGETS.items())
+def test_query_budget_does_not_grow_with_content(
+    client, content, django_assert_num_queries, url, budget
+):
+    add_more_content()
+    with django_assert_num_queries(budget):
+        response = client.get(url)
+    assert response.status_code == HTTPStatus.OK
+
+
+def test_section_has_breadcrumbs_and_neighbours(client, content):
+    response = client.get(reverse("guide:section", args=["essential-skills"]))
+    assert 'aria-label="Breadcrumb"' in response.text
+    assert 'rel="prev" href="/guide/what-does-a-machine-learning-engineer-do/"' in response.text
+    assert 'rel="next" href="/guide/career-roadmap/"' in response.text
+
+
+def test_first_and_last_sections_have_one_neighbour(client, content):
+    first = client.get(reverse("guide:section", args=["introduction"]))
+    last = client.get(reverse("guide:section", args=["conclusion"]))
+    assert 'rel="prev"' not in first.text and 'rel="next"' in first.text
+    assert 'rel="prev"' in last.text and 'rel="next"' not in last.text
+
+
+def test_stage_page_lists_items_and_skills(client, content):
+    response = client.get(reverse("guide:stage", args=["develop-data-analysis-skills"]))
+    assert "Stage 2" in response.text
+    for text in ("Pandas", "NumPy", "SQL", "Skills this stage teaches"):
+        assert text in response.text
+    assert 'href="/roadmap/learn-programming-fundamentals/"' in response.text
+
+
+def test_roadmap_lists_the_six_stages_in_order(client, content):
+    response = client.get(reverse("guide:roadmap"))
+    positions = [response.text.index(f"Stage {n}</span>") for n in range(1, 7)]
+    assert positions == sorted(positions)
+
+
+@pytest.mark.parametrize(
+    "url",
+    [
+        "/guide/no-such-section/",
+        "/roadmap/no-such-stage/",
+        "/no-such-page/",
+        "/guide/",
+    ],
+)
+def test_unknown_addresses_are_404_in_the_site_look(client, content, url):
+    response = client.get(url)
+    assert response.status_code == HTTPStatus.NOT_FOUND
+    assert "Page not found" in response.text
+    assert 'class="site-header"' in response.text
+
+
+def test_pages_answer_head_but_not_post(client, content):
+    assert client.head(reverse("guide:skills")).status_code == HTTPStatus.OK
+    assert client.post(reverse("guide:skills")).status_code == HTTPStatus.METHOD_NOT_ALLOWED
+
+
+def test_empty_database_still_renders(client, db):
+    assert client.get(reverse("guide:home")).status_code == HTTPStatus.OK
+    assert client.get(reverse("guide:roadmap")).status_code == HTTPStatus.OK
+    assert client.get(reverse("guide:projects")).status_code == HTTPStatus.OK
+
+
+@pytest.mark.parametrize("url", list(QUERY_BUDGETS))
+def test_reading_pages_carry_no_per_request_state(client, content, url):
+    response = client.get(url)
+    assert response.cookies == {}
+    assert "Set-Cookie" not in response.headers
+    assert "csrfmiddlewaretoken" not in response.text
+    assert "nonce" not in response.text
+    csp = response.headers["Content-Security-Policy"]
+    assert "script-src 'self'" in csp and "style-src 'self'" in csp
+    assert "unsafe-inline" not in csp and "nonce-" not in csp
+
+
+def test_pages_have_no_inline_script_or_style(client, content):
+    for url in QUERY_BUDGETS:
+        text = client.get(url).text
+        assert "style=" not in text
+        assert "hx-on" not in text
+        assert "<style" not in text
+        for tag in text.split("<script")[1:]:
+            assert tag.split(">")[0].count("src=") == 1
+
+
+def test_htmx_is_configured_for_our_csp(client, content):
+    text = client.get(reverse("guide:home")).text
+    assert '"includeIndicatorStyles": false' in text
+    assert '"historyRestoreAsHxRequest": false' in text
+    assert "django_htmx/htmx-2.min.js" in text
+
+
+def test_healthz_ok(client, db):
+    response = client.get(reverse("guide:healthz"))
+    assert response.status_code == HTTPStatus.OK
+    assert response.text == "ok"
+
+
+class UnreachableDatabase:
+    def cursor(self):
+        raise DatabaseError("connection refused")
+
+
+def test_healthz_reports_a_dead_database(client, db, monkeypatch):
+    monkeypatch.setattr("guide.views.connection", UnreachableDatabase())
+    response = client.get(reverse("guide:healthz"))
+    assert response.status_code == HTTPStatus.SERVICE_UNAVAILABLE
+    assert response.text == "database unavailable"
+    assert "no-store" in response.headers["Cache-Control"]
+
+
+def test_server_error_page_is_plain_and_friendly(client, content, monkeypatch):
+    def explode(*args, **kwargs):
+        raise RuntimeError("boom")
+
+    monkeypatch.setattr(RoadmapStage.objects, "with_items", explode)
+    client.raise_request_exception = False
+    response = client.get(reverse("guide:roadmap"))
+    assert response.status_code == HTTPStatus.INTERNAL_SERVER_ERROR
+    assert "Something went wrong" in response.text
+    assert "boom" not in response.text and "Traceback" not in response.text
