@@ -7,6 +7,7 @@ import sys
 
 import pytest
 from django.conf import settings
+from django.core.cache import caches
 
 STRONG_KEY = secrets.token_urlsafe(50)
 
@@ -78,3 +79,12 @@ def test_sqlite_is_tuned_for_serving():
     assert options["transaction_mode"] == "IMMEDIATE"
     assert options["timeout"] >= 5
     assert "journal_mode=WAL" in options["init_command"]
+
+
+def test_the_configured_cache_round_trips():
+    cache = caches["default"]
+    expected = "RedisCache" if os.environ.get("REDIS_URL") else "LocMemCache"
+    assert type(cache).__name__ == expected
+    cache.set("test-settings-key", {"answer": 42}, timeout=5)
+    assert cache.get("test-settings-key") == {"answer": 42}
+    cache.delete("test-settings-key")

@@ -1,0 +1,108 @@
+"""The way `make run` serves the site: migrate, load, collect static, real gunicorn."""
+
+import os
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+from pathlib import Path
+
+import pytest
+from django.conf import settings
+
+BIN = Path(sys.executable).parent
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+def fetch(url: str, **headers: str):
+    request = urllib.request.Request(url, headers=headers)
+    with urllib.request.urlopen(request, timeout=10) as response:
+        return response.status, response.headers, response.read()
+
+
+@pytest.fixture(scope="module")
+def served(tmp_path_factory):
+    """A fresh SQLite site under a temporary var/, served by gunicorn."""
+    var = tmp_path_factory.mktemp("var")
+    env = {
+        key: value
+        for key, value in os.environ.items()
+        if not key.startswith("DJANGO_") and key not in {"DATABASE_URL", "REDIS_URL"}
+    }
+    env["DJANGO_VAR_DIR"] = str(var)
+
+    def manage(*args):
+        return subprocess.run(
+            [sys.executable, "manage.py", *args],
+            cwd=settings.BASE_DIR,
+            env=env,
+            check=True,
+            capture_output=True,
+            text=True,
+            timeout=120,
+        )
+
+    manage("migrate", "--noinput")
+    manage("load_guide", "--if-empty")
+    manage("collectstatic", "--noinput")
+    port = free_port()
+    log = var / "gunicorn.log"
+    command = [BIN / "gunicorn", "--config", "config/gunicorn.py"]
+    command += ["--bind", f"127.0.0.1:{port}", "config.wsgi"]
+    with log.open("w") as stderr:
+        server = subprocess.Popen(
+            command, cwd=settings.BASE_DIR, env=env, stdout=subprocess.DEVNULL, stderr=stderr
+        )
+    base = f"http://127.0.0.1:{port}"
+    deadline = time.monotonic() + 30
+    while True:
+        try:
+            fetch(base + "/healthz")
+            break
+        except OSError:
+            if time.monotonic() > deadline or server.poll() is not None:
+                server.kill()
+                pytest.fail("gunicorn did not start: " + log.read_text()[-2000:])
+            time.sleep(0.2)
+    yield base, manage
+    server.terminate()
+    server.wait(timeout=10)
+
+
+def test_gunicorn_serves_the_guide(served):
+    base, _ = served
+    status, headers, body = fetch(base + "/")
+    assert status == 200
+    assert b"The roadmap at a glance" in body
+    assert "Content-Security-Policy" in headers
+    assert fetch(base + "/healthz")[2] == b"ok"
+
+
+def test_static_files_are_hashed_compressed_and_cached_forever(served):
+    base, _ = served
+    body = fetch(base + "/")[2].decode()
+    stylesheet = body.split('rel="stylesheet" href="')[1].split('"')[0]
+    assert stylesheet.startswith("/static/css/site.") and stylesheet != "/static/css/site.css"
+    status, headers, _ = fetch(base + stylesheet, **{"Accept-Encoding": "br"})
+    assert status == 200
+    assert headers["Content-Encoding"] == "br"
+    assert "immutable" in headers["Cache-Control"]
+
+
+def test_restarting_keeps_the_database(served):
+    base, manage = served
+    edit = (
+        "from guide.models import ChecklistItem as C; "
+        "C.objects.filter(slug='programming-functions').update(title='Functions, edited')"
+    )
+    manage("shell", "-v", "0", "-c", edit)
+    result = manage("load_guide", "--if-empty")
+    assert "already loaded" in result.stdout
+    body = fetch(base + "/roadmap/learn-programming-fundamentals/")[2]
+    assert b"Functions, edited" in body
