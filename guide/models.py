@@ -20,9 +20,11 @@ class ContentQuerySet(models.QuerySet):
 
 
 class SkillCategoryQuerySet(ContentQuerySet):
-    def with_skills(self):
+    def with_skills(self, skills: models.QuerySet | None = None):
+        """Attach `shown_skills`: the category's skills (or those of `skills`), with stages."""
+        skills = Skill.objects.all() if skills is None else skills
         return self.prefetch_related(
-            models.Prefetch("skills", Skill.objects.prefetch_related("stages"))
+            models.Prefetch("skills", skills.prefetch_related("stages"), to_attr="shown_skills")
         )
 
 
@@ -30,6 +32,14 @@ class RoadmapStageQuerySet(ContentQuerySet):
     def with_items(self):
         return self.prefetch_related(
             models.Prefetch("items", ChecklistItem.objects.select_related("project"))
+        )
+
+
+class CareerLevelQuerySet(ContentQuerySet):
+    def fitting(self, years: int):
+        """Levels whose typical experience includes `years`."""
+        return self.filter(
+            Q(max_years__isnull=True) | Q(max_years__gte=years), min_years__lte=years
         )
 
 
@@ -306,6 +316,8 @@ class CareerLevel(Content):
         null=True, blank=True, help_text="Typical experience, up to (years). Empty for 'or more'."
     )
     description = models.TextField(blank=True, help_text="What the role involves, in Markdown.")
+
+    objects = CareerLevelQuerySet.as_manager()
 
     class Meta:
         ordering = ["position"]

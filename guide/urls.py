@@ -14,5 +14,6 @@ urlpatterns = [
     path("career/", views.career, name="career"),
     path("salaries/", views.salaries, name="salaries"),
     path("certifications/", views.certifications, name="certifications"),
+    path("search/", views.search_page, name="search"),
     path("healthz", views.healthz, name="healthz"),
 ]

@@ -6,7 +6,19 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_safe
+from django.views.decorators.vary import vary_on_headers
+from django_htmx.middleware import HtmxDetails
 
+from guide.charts import salary_chart
+from guide.forms import (
+    CareerFilterForm,
+    CertificationFilterForm,
+    FilterForm,
+    ProjectFilterForm,
+    SalaryFilterForm,
+    SearchForm,
+    SkillFilterForm,
+)
 from guide.models import (
     CareerLevel,
     Certification,
@@ -15,8 +27,16 @@ from guide.models import (
     RoadmapStage,
     SalaryBand,
     Section,
+    Skill,
     SkillCategory,
 )
+from guide.search import search, words_q
+
+LIVE_SEARCH_TARGET = "site-search-results"
+
+
+class HtmxHttpRequest(HttpRequest):
+    htmx: HtmxDetails
 
 
 def neighbours(rows: list, current) -> tuple:
@@ -102,49 +122,151 @@ def stage(request: HttpRequest, slug: str) -> HttpResponse:
     return render(request, "guide/stage.html", context)
 
 
+def render_filtered(
+    request: HtmxHttpRequest,
+    template: str,
+    context: dict,
+    form: FilterForm,
+    partial: str = "results",
+) -> HttpResponse:
+    """Render a page with a filter form: the results region alone for htmx requests.
+
+    A history restore is never answered with the fragment: it needs the whole page.
+    Invalid filters answer 400 with the form's messages, in the page or the region.
+    """
+    if request.htmx and not request.htmx.history_restore_request:
+        template = f"{template}#{partial}"
+    status = HTTPStatus.OK if form.is_valid() else HTTPStatus.BAD_REQUEST
+    context = {"form": form, "active_filters": form.active_filters(), **context}
+    return render(request, template, context, status=status)
+
+
 @require_safe
-def skills(request: HttpRequest) -> HttpResponse:
+@vary_on_headers("HX-Request")
+def skills(request: HtmxHttpRequest) -> HttpResponse:
+    form = SkillFilterForm(request.GET)
+    filters = form.filters()
+    matches = Skill.objects.all() if form.is_valid() else Skill.objects.none()
+    if "category" in filters:
+        matches = matches.filter(category__slug=filters["category"])
+    if "stage" in filters:
+        matches = matches.filter(stages__number=filters["stage"])
+    if "q" in filters:
+        matches = matches.filter(words_q(filters["q"], ["name", "description"]))
+    categories = [
+        category
+        for category in SkillCategory.objects.with_skills(matches)
+        if category.shown_skills
+    ]
     context = {
         "section": section_for(Section.Feature.SKILLS),
-        "categories": SkillCategory.objects.with_skills(),
+        "categories": categories,
+        "noun": "skill",
+        "count": sum(len(category.shown_skills) for category in categories),
+        "filtered": bool(filters),
     }
-    return render(request, "guide/skills.html", context)
+    return render_filtered(request, "guide/skills.html", context, form)
 
 
 @require_safe
-def projects(request: HttpRequest) -> HttpResponse:
-    rows = list(
-        PortfolioProject.objects.prefetch_related("skills").select_related("checklist_item__stage")
+@vary_on_headers("HX-Request")
+def projects(request: HtmxHttpRequest) -> HttpResponse:
+    form = ProjectFilterForm(request.GET)
+    filters = form.filters()
+    rows = PortfolioProject.objects.prefetch_related("skills").select_related(
+        "checklist_item__stage"
     )
-    context = {"projects": rows}
-    return render(request, "guide/projects.html", context)
+    if "area" in filters:
+        rows = rows.filter(skills__category__slug=filters["area"])
+    if "skill" in filters:
+        rows = rows.filter(skills__slug=filters["skill"])
+    rows = list(rows.distinct()) if form.is_valid() else []
+    context = {
+        "projects": rows,
+        "stage": RoadmapStage.objects.filter(items__project__isnull=False).first(),
+        "noun": "project",
+        "count": len(rows),
+        "filtered": bool(filters),
+    }
+    return render_filtered(request, "guide/projects.html", context, form)
 
 
 @require_safe
-def career(request: HttpRequest) -> HttpResponse:
+@vary_on_headers("HX-Request")
+def career(request: HtmxHttpRequest) -> HttpResponse:
+    form = CareerFilterForm(request.GET)
+    filters = form.filters()
+    levels = CareerLevel.objects.all()
+    if "years" in filters:
+        levels = levels.fitting(filters["years"])
+    levels = list(levels) if form.is_valid() else []
     context = {
         "section": section_for(Section.Feature.CAREER),
-        "levels": CareerLevel.objects.all(),
+        "levels": levels,
+        "noun": "career level",
+        "count": len(levels),
+        "filtered": bool(filters),
     }
-    return render(request, "guide/career.html", context)
+    return render_filtered(request, "guide/career.html", context, form)
 
 
 @require_safe
-def salaries(request: HttpRequest) -> HttpResponse:
+@vary_on_headers("HX-Request")
+def salaries(request: HtmxHttpRequest) -> HttpResponse:
+    form = SalaryFilterForm(request.GET)
+    filters = form.filters()
+    every_band = list(SalaryBand.objects.all())
+    bands = [band for band in every_band if filters.get("level", band.slug) == band.slug]
+    if not form.is_valid():
+        bands = []
     context = {
         "section": section_for(Section.Feature.SALARIES),
-        "bands": SalaryBand.objects.all(),
+        "bands": bands,
+        "chart": salary_chart(bands, scale_to=every_band),
+        "noun": "salary band",
+        "count": len(bands),
+        "filtered": bool(filters),
     }
-    return render(request, "guide/salaries.html", context)
+    return render_filtered(request, "guide/salaries.html", context, form)
 
 
 @require_safe
-def certifications(request: HttpRequest) -> HttpResponse:
+@vary_on_headers("HX-Request")
+def certifications(request: HtmxHttpRequest) -> HttpResponse:
+    form = CertificationFilterForm(request.GET)
+    filters = form.filters()
+    rows = Certification.objects.select_related("provider")
+    if "provider" in filters:
+        rows = rows.filter(provider__slug=filters["provider"])
+    if "q" in filters:
+        rows = rows.filter(words_q(filters["q"], ["name", "description", "provider__name"]))
+    rows = list(rows) if form.is_valid() else []
     context = {
         "section": section_for(Section.Feature.CERTIFICATIONS),
-        "certifications": Certification.objects.select_related("provider"),
+        "certifications": rows,
+        "noun": "certification",
+        "count": len(rows),
+        "filtered": bool(filters),
     }
-    return render(request, "guide/certifications.html", context)
+    return render_filtered(request, "guide/certifications.html", context, form)
+
+
+@require_safe
+@vary_on_headers("HX-Request")
+def search_page(request: HtmxHttpRequest) -> HttpResponse:
+    form = SearchForm(request.GET)
+    text = form.filters().get("q", "")
+    hits = search(text)
+    context = {
+        "query": text,
+        "hits": hits,
+        "noun": "result",
+        "count": len(hits) if text else None,
+        "filtered": bool(text),
+    }
+    # The header's search box asks for its own short list of results.
+    partial = "live" if request.htmx.target == LIVE_SEARCH_TARGET else "results"
+    return render_filtered(request, "guide/search.html", context, form, partial)
 
 
 @never_cache

@@ -1,0 +1,194 @@
+"""GET forms that validate the filters of the list pages and the search.
+
+A form is always bound to the query string: no parameters is a valid form with no
+filter. Anything else that is not understood makes the form invalid, and the view
+answers 400 with the form's messages.
+"""
+
+import unicodedata
+from urllib.parse import urlencode
+
+from django import forms
+from django.http import QueryDict
+from django.urls import reverse
+
+from guide.models import Provider, RoadmapStage, SalaryBand, Skill, SkillCategory
+
+MAX_QUERY_LENGTH = 100
+
+
+def has_control_characters(value: str) -> bool:
+    return any(unicodedata.category(char) == "Cc" for char in value)
+
+
+def without_control_characters(value: str) -> str:
+    return "".join(char for char in value if unicodedata.category(char) != "Cc")
+
+
+class SearchText(forms.CharField):
+    """Free text to look for: short, one line, printable."""
+
+    def __init__(self, **kwargs):
+        kwargs.setdefault("label", "Search")
+        kwargs.setdefault("required", False)
+        kwargs.setdefault("max_length", MAX_QUERY_LENGTH)
+        too_long = f"Use at most {MAX_QUERY_LENGTH} characters (you used %(show_value)d)."
+        kwargs.setdefault("error_messages", {"max_length": too_long})
+        super().__init__(**kwargs)
+        self.widget.input_type = "search"
+
+
+class ChoiceFilter(forms.TypedChoiceField):
+    """A choice among content rows; an unknown value names what was not found."""
+
+    def __init__(self, *, noun: str, empty_label: str, **kwargs):
+        kwargs.setdefault("required", False)
+        kwargs.setdefault(
+            "error_messages",
+            {"invalid_choice": f"There is no {noun} “%(value)s”. Choose one from the list."},
+        )
+        super().__init__(**kwargs)
+        self.empty_label = empty_label
+
+    def set_choices(self, choices) -> None:
+        self.choices = [("", self.empty_label), *choices]
+
+
+class FilterForm(forms.Form):
+    """A bound GET form with the shared rules of every filter."""
+
+    url_name: str  # the page the form filters
+
+    def enhance_fields(self) -> None:
+        """Let each field ask htmx for fresh results as it changes (text after a pause).
+
+        The requests come from the fields, not the form, so that a select's change and a
+        text field's typing each make exactly one request and one history entry.
+        """
+        url = reverse(self.url_name)
+        for field in self.fields.values():
+            is_select = isinstance(field.widget, forms.Select)
+            field.widget.attrs.update(
+                {
+                    "hx-get": url,
+                    "hx-include": "closest form",
+                    "hx-trigger": "change" if is_select else "input changed delay:400ms, search",
+                }
+            )
+
+    def __init__(self, data: QueryDict, **kwargs):
+        # Control characters (NUL included) are refused, and never echoed back in the page.
+        self.with_control = {
+            name for name, values in data.lists() if any(map(has_control_characters, values))
+        }
+        printable = QueryDict(mutable=True)
+        for name, values in data.lists():
+            printable.setlist(name, [without_control_characters(value) for value in values])
+        super().__init__(printable, label_suffix="", **kwargs)
+        self.repeated = [name for name in self.fields if len(data.getlist(name)) > 1]
+        self.load_choices()
+        self.enhance_fields()
+
+    def load_choices(self) -> None:
+        """Fill the choice fields from the content (one query per field)."""
+
+    def clean(self):
+        cleaned = super().clean()
+        for name in self.repeated:
+            self.add_error(name, "Give this filter only once.")
+        for name in self.with_control & set(self.fields):
+            self.add_error(name, "Remove the control characters from this value.")
+        return cleaned
+
+    def filters(self) -> dict:
+        """The valid, non-empty filters."""
+        if not self.is_valid():
+            return {}
+        return {
+            name: value for name, value in self.cleaned_data.items() if value not in ("", None)
+        }
+
+    def active_filters(self) -> list[dict]:
+        """Each active filter with a readable value and the address that removes it."""
+        filters = self.filters()
+        active = []
+        for name, value in filters.items():
+            field = self.fields[name]
+            label = dict(field.choices).get(value, value) if hasattr(field, "choices") else value
+            others = {key: val for key, val in filters.items() if key != name}
+            active.append(
+                {
+                    "name": self[name].label,
+                    "value": label,
+                    "remove_query": f"?{urlencode(others)}" if others else "?",
+                }
+            )
+        return active
+
+
+class SkillFilterForm(FilterForm):
+    url_name = "guide:skills"
+    category = ChoiceFilter(noun="skill category", empty_label="All categories")
+    stage = ChoiceFilter(
+        noun="roadmap stage",
+        empty_label="Any stage",
+        coerce=int,
+        label="Taught in stage",
+    )
+    q = SearchText(label="Name or description")
+
+    def load_choices(self):
+        self.fields["category"].set_choices(SkillCategory.objects.values_list("slug", "name"))
+        self.fields["stage"].set_choices(
+            (number, f"Stage {number}: {title}")
+            for number, title in RoadmapStage.objects.values_list("number", "title")
+        )
+
+
+class CertificationFilterForm(FilterForm):
+    url_name = "guide:certifications"
+    provider = ChoiceFilter(noun="provider", empty_label="All providers")
+    q = SearchText(label="Name or description")
+
+    def load_choices(self):
+        self.fields["provider"].set_choices(Provider.objects.values_list("slug", "name"))
+
+
+class ProjectFilterForm(FilterForm):
+    url_name = "guide:projects"
+    area = ChoiceFilter(noun="skill area", empty_label="Any skill area", label="Skill area")
+    skill = ChoiceFilter(noun="skill", empty_label="Any skill")
+
+    def load_choices(self):
+        self.fields["area"].set_choices(SkillCategory.objects.values_list("slug", "name"))
+        self.fields["skill"].set_choices(Skill.objects.values_list("slug", "name"))
+
+
+class SalaryFilterForm(FilterForm):
+    url_name = "guide:salaries"
+    level = ChoiceFilter(
+        noun="experience level", empty_label="All levels", label="Experience level"
+    )
+
+    def load_choices(self):
+        self.fields["level"].set_choices(SalaryBand.objects.values_list("slug", "level"))
+
+
+class CareerFilterForm(FilterForm):
+    url_name = "guide:career"
+    years = forms.IntegerField(
+        label="Years of experience",
+        required=False,
+        min_value=0,
+        max_value=60,
+        error_messages={
+            "invalid": "Give the years of experience as a whole number, e.g. 3.",
+            "min_value": "Years of experience cannot be negative.",
+            "max_value": "Give at most 60 years of experience.",
+        },
+    )
+
+
+class SearchForm(FilterForm):
+    url_name = "guide:search"
+    q = SearchText(label="Search the guide")

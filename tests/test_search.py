@@ -1,0 +1,155 @@
+from http import HTTPStatus
+
+import pytest
+from django.urls import reverse
+from django.utils.html import strip_tags
+
+from guide.search import SOURCES, highlight, search, snippet, words_of
+from tests.test_views import add_more_content
+
+SEARCH = reverse("guide:search")
+
+
+def test_words_of_a_query():
+    assert words_of("  Data DRIFT, data!  ") == ["data", "drift"]
+    assert words_of("<script>") == ["script"]
+    assert words_of("   ") == []
+
+
+def test_highlight_escapes_and_marks():
+    assert highlight("Use <b>NumPy</b> & numpy", ["numpy"]) == (
+        "Use &lt;b&gt;<mark>NumPy</mark>&lt;/b&gt; &amp; <mark>numpy</mark>"
+    )
+    assert highlight("a<b", []) == "a&lt;b"
+
+
+def test_snippet_centres_on_the_match():
+    text = " ".join(["filler"] * 60) + " the drift word " + " ".join(["tail"] * 60)
+    extract = snippet(text, ["drift"])
+    assert "<mark>drift</mark>" in extract
+    assert extract.startswith("… ") and extract.endswith(" …")
+    assert len(extract) < 260
+
+
+def test_empty_query_finds_nothing(content):
+    assert search("") == []
+    assert search("!!!") == []
+
+
+def test_title_matches_rank_above_body_matches(content):
+    hits = search("deep learning")
+    scores = [hit.title_score for hit in hits]
+    assert scores == sorted(scores, reverse=True)
+    assert strip_tags(hits[0].title) == "Deep Learning"
+    assert hits[0].kind == "Skill category"
+    assert 0 in scores and 1 in scores
+    assert {hit.kind for hit in hits if hit.title_score} >= {"Skill category", "Roadmap stage"}
+
+
+def test_an_exact_title_comes_first(content):
+    hits = search("Kubernetes")
+    assert (hits[0].kind, strip_tags(hits[0].title)) == ("Skill", "Kubernetes")
+    assert "Kubernetes orchestration (stage 6)" in [strip_tags(hit.title) for hit in hits[1:]]
+
+
+def test_every_kind_of_content_is_searchable(content):
+    expectations = {
+        "Guide section": "What Is a Machine Learning Engineer?",
+        "Roadmap stage": "Learn Deep Learning",
+        "Checklist item": "Object-oriented programming",
+        "Skill": "XGBoost",
+        "Project": "Customer Churn Predictor",
+        "Certification": "Azure AI Engineer Associate",
+        "Career level": "Director of AI Engineering",
+        "Salary": "Mid-Level",
+        "Skill category": "Mathematics and Statistics",
+    }
+    for kind, title in expectations.items():
+        hits = search(title)
+        assert any(hit.kind == kind and title in strip_tags(hit.title) for hit in hits), (
+            kind,
+            title,
+        )
+
+
+def test_results_link_to_the_exact_place(client, content):
+    hit = next(hit for hit in search("data drift") if hit.kind == "Guide section")
+    assert hit.url == "/guide/what-does-a-machine-learning-engineer-do/#entry-metric-data-drift"
+    for hit in search("learning"):
+        path, _, anchor = hit.url.partition("#")
+        page = client.get(path)
+        assert page.status_code == HTTPStatus.OK, hit.url
+        if anchor:
+            assert f'id="{anchor}"' in page.text, hit.url
+
+
+def test_prefixes_match_as_one_types(content):
+    assert search("tensorf")[0].title == "<mark>TensorF</mark>low"
+    assert any("Kubernetes" in strip_tags(hit.title) for hit in search("kubern"))
+
+
+def test_search_page_shows_labelled_highlighted_results(client, content):
+    response = client.get(SEARCH, {"q": "kubernetes"})
+    assert response.status_code == HTTPStatus.OK
+    text = response.text
+    assert '<span class="hit__kind">Skill</span>' in text
+    assert "<mark>Kubernetes</mark>" in text
+    assert (
+        'href="/roadmap/learn-deployment-and-mlops/#item-mlops-kubernetes-orchestration"' in text
+    )
+    assert "results found" in text
+
+
+def test_markup_in_the_query_is_shown_as_text(client, content):
+    response = client.get(SEARCH, {"q": "<script>alert(1)</script>"})
+    assert response.status_code == HTTPStatus.OK
+    assert "<script>alert" not in response.text
+    assert "&lt;script&gt;alert(1)&lt;/script&gt;" in response.text
+
+
+def test_no_results_say_so(client, content):
+    response = client.get(SEARCH, {"q": "quantum basket weaving"})
+    assert "Nothing in the guide matches “quantum basket weaving”" in response.text
+    assert "No results found" in response.text
+
+
+def test_htmx_gets_the_results_region_and_the_header_its_live_list(client, content):
+    region = client.get(SEARCH, {"q": "pytorch"}, HTTP_HX_REQUEST="true", HTTP_HX_TARGET="results")
+    assert "<html" not in region.text and 'class="hits"' in region.text
+    live = client.get(
+        SEARCH, {"q": "pytorch"}, HTTP_HX_REQUEST="true", HTTP_HX_TARGET="site-search-results"
+    )
+    assert "<html" not in live.text and 'class="live__hits"' in live.text
+    assert "See all results for “pytorch”" in live.text
+    assert f'href="{SEARCH}?q=pytorch"' in live.text
+    assert "HX-Request" in live.headers["Vary"]
+
+
+def test_every_page_has_the_search_box(client, content):
+    for url in [reverse("guide:home"), reverse("guide:skills"), "/no-such-page/"]:
+        text = client.get(url).text
+        assert 'role="search"' in text and f'action="{SEARCH}"' in text
+
+
+@pytest.mark.parametrize("query", ["learning", "zzzz"])
+def test_search_query_budget_does_not_grow(client, content, django_assert_num_queries, query):
+    with django_assert_num_queries(len(SOURCES)):
+        client.get(SEARCH, {"q": query})
+    add_more_content()
+    with django_assert_num_queries(len(SOURCES)):
+        client.get(SEARCH, {"q": query})
+
+
+def test_empty_search_makes_no_query(client, db, django_assert_num_queries):
+    with django_assert_num_queries(0):
+        response = client.get(SEARCH)
+    assert response.status_code == HTTPStatus.OK
+
+
+def test_postgresql_uses_full_text_search_with_stemming(content):
+    from django.db import connection
+
+    if connection.vendor != "postgresql":
+        pytest.skip("PostgreSQL's full-text search only")
+    # "deploying" and "Deployment" share the stem "deploy"; a substring search misses it.
+    assert any("Model Deployment" in strip_tags(hit.title) for hit in search("deploying"))
