@@ -192,3 +192,6 @@ class CareerFilterForm(FilterForm):
 class SearchForm(FilterForm):
     url_name = "guide:search"
     q = SearchText(label="Search the guide")
+
+    def active_filters(self) -> list[dict]:
+        return []  # the query stays in the search box

@@ -169,3 +169,29 @@ def test_search_page_updates_as_one_types(page, live_server, content):
     expect(page.locator(".hits")).to_contain_text("Data drift")
     assert still_same_document(page)
     assert_accessible(page)
+
+
+def test_a_failed_request_says_so(page, live_server, content):
+    page.goto(f"{live_server.url}/skills/")
+    page.route("**/skills/?*", lambda route: route.fulfill(status=500, body="boom"))
+    page.get_by_label("Category", exact=True).select_option("cloud")
+    expect(page.locator("#result-count")).to_have_text(
+        "The results could not be loaded. Check your connection and try again."
+    )
+    expect(page.locator("#results")).to_contain_text("Pandas")
+
+
+def test_live_results_close_with_escape_and_a_click_elsewhere(page, live_server, content):
+    page.goto(f"{live_server.url}/")
+    box = page.get_by_role("searchbox", name="Search the guide")
+    panel = page.locator("#site-search-results")
+    box.fill("docker")
+    expect(panel.locator(".live__hits a").first).to_be_visible()
+    page.keyboard.press("Tab")
+    page.keyboard.press("Escape")
+    expect(panel).to_be_empty()
+    expect(box).to_be_focused()
+    box.fill("kubernetes")
+    expect(panel.locator(".live__hits a").first).to_be_visible()
+    page.locator("h1").click()
+    expect(panel).to_be_empty()

@@ -1,0 +1,46 @@
+// Small enhancements on top of htmx. Every page works without them.
+(function () {
+  "use strict";
+
+  // A request that fails (server error, lost connection) says so in the element named
+  // by the closest data-error-target, instead of failing silently.
+  function reportFailure(event) {
+    var source = event.detail.elt && event.detail.elt.closest("[data-error-target]");
+    var region = source && document.querySelector(source.dataset.errorTarget);
+    if (region) {
+      region.textContent = source.dataset.errorMessage ||
+        "Something went wrong and nothing was changed. Check your connection and try again.";
+      region.classList.add("is-error");
+    }
+  }
+  document.addEventListener("htmx:responseError", reportFailure);
+  document.addEventListener("htmx:sendError", reportFailure);
+  document.addEventListener("htmx:beforeRequest", function (event) {
+    var source = event.detail.elt && event.detail.elt.closest("[data-error-target]");
+    var region = source && document.querySelector(source.dataset.errorTarget);
+    if (region) {
+      region.classList.remove("is-error");
+    }
+  });
+
+  // The header's live search results close with Escape or a click elsewhere.
+  function closeLiveResults() {
+    var panel = document.getElementById("site-search-results");
+    if (panel && panel.firstChild) {
+      panel.replaceChildren();
+      return true;
+    }
+    return false;
+  }
+  document.addEventListener("keydown", function (event) {
+    var search = event.target.closest && event.target.closest(".site-search");
+    if (event.key === "Escape" && search && closeLiveResults()) {
+      document.getElementById("site-search-q").focus();
+    }
+  });
+  document.addEventListener("click", function (event) {
+    if (!event.target.closest(".site-search")) {
+      closeLiveResults();
+    }
+  });
+})();
