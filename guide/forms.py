@@ -9,10 +9,11 @@ import unicodedata
 from urllib.parse import urlencode
 
 from django import forms
+from django.contrib.auth.forms import UserCreationForm
 from django.http import QueryDict
 from django.urls import reverse
 
-from guide.models import Provider, RoadmapStage, SalaryBand, Skill, SkillCategory
+from guide.models import Provider, RoadmapStage, SalaryBand, Skill, SkillCategory, StageNote
 
 MAX_QUERY_LENGTH = 100
 
@@ -195,3 +196,59 @@ class SearchForm(FilterForm):
 
     def active_filters(self) -> list[dict]:
         return []  # the query stays in the search box
+
+
+class TickForm(forms.Form):
+    """The state a learner asks for: done ("1") or not done ("0"), never a toggle."""
+
+    done = forms.TypedChoiceField(
+        choices=[("1", "Done"), ("0", "Not done")], coerce=lambda value: value == "1"
+    )
+    next = forms.CharField(required=False, max_length=2000)
+
+
+class NoteForm(forms.Form):
+    text = forms.CharField(
+        label="Your note",
+        required=False,
+        max_length=StageNote.MAX_LENGTH,
+        strip=True,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        error_messages={
+            "max_length": "Keep the note to %(limit_value)d characters (it has %(show_value)d)."
+        },
+    )
+
+
+class ResetForm(forms.Form):
+    stage = forms.ModelChoiceField(
+        queryset=RoadmapStage.objects.all(), to_field_name="slug", required=False
+    )
+
+
+class SignUpForm(UserCreationForm):
+    email = forms.EmailField(
+        required=False,
+        help_text="Optional: only used to reset your password if you forget it.",
+    )
+
+    class Meta(UserCreationForm.Meta):
+        fields = ("username", "email")
+
+
+class DeleteAccountForm(forms.Form):
+    password = forms.CharField(
+        label="Your password",
+        strip=False,
+        widget=forms.PasswordInput(attrs={"autocomplete": "current-password"}),
+    )
+
+    def __init__(self, user, *args, **kwargs):
+        self.user = user
+        super().__init__(*args, **kwargs)
+
+    def clean_password(self):
+        password = self.cleaned_data["password"]
+        if not self.user.check_password(password):
+            raise forms.ValidationError("That is not your password.", code="wrong_password")
+        return password

@@ -5,9 +5,11 @@ rows in place and anything tied to content (user progress) survives reloading,
 reordering and renaming.
 """
 
+from django.conf import settings
 from django.db import models
 from django.db.models import Q
 from django.urls import reverse
+from django.utils import timezone
 
 SLUG_HELP = (
     "The address of this item: lowercase letters, digits and hyphens. Changing it breaks links."
@@ -402,3 +404,53 @@ class Certification(Content):
 
     def get_absolute_url(self):
         return f"{reverse('guide:certifications')}#{self.anchor}"
+
+
+class Completion(models.Model):
+    """A learner ticked a checklist item: one row per user and item."""
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="completions"
+    )
+    item = models.ForeignKey(
+        ChecklistItem,
+        on_delete=models.PROTECT,
+        related_name="completions",
+        help_text="Items that learners have ticked cannot be deleted; unpublish them instead.",
+    )
+    completed_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["completed_at"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["user", "item"], name="%(app_label)s_%(class)s_unique_user_item"
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.user} ticked {self.item}"
+
+
+class StageNote(models.Model):
+    """A learner's private note on a roadmap stage."""
+
+    MAX_LENGTH = 1000
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="stage_notes"
+    )
+    stage = models.ForeignKey(RoadmapStage, on_delete=models.CASCADE, related_name="notes")
+    text = models.TextField(max_length=MAX_LENGTH, blank=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["stage__number"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["user", "stage"], name="%(app_label)s_%(class)s_unique_user_stage"
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.user}'s note on {self.stage}"

@@ -1,19 +1,70 @@
-from django.urls import path
+from django.contrib.auth import views as auth_views
+from django.urls import path, reverse_lazy
 
-from guide import views
+from guide.views import accounts, pages, progress
 
 app_name = "guide"
 
 urlpatterns = [
-    path("", views.home, name="home"),
-    path("guide/<slug:slug>/", views.section, name="section"),
-    path("roadmap/", views.roadmap, name="roadmap"),
-    path("roadmap/<slug:slug>/", views.stage, name="stage"),
-    path("skills/", views.skills, name="skills"),
-    path("projects/", views.projects, name="projects"),
-    path("career/", views.career, name="career"),
-    path("salaries/", views.salaries, name="salaries"),
-    path("certifications/", views.certifications, name="certifications"),
-    path("search/", views.search_page, name="search"),
-    path("healthz", views.healthz, name="healthz"),
+    path("", pages.home, name="home"),
+    path("guide/<slug:slug>/", pages.section, name="section"),
+    path("roadmap/", progress.roadmap, name="roadmap"),
+    path("roadmap/<slug:slug>/", progress.stage, name="stage"),
+    path("skills/", pages.skills, name="skills"),
+    path("projects/", pages.projects, name="projects"),
+    path("career/", pages.career, name="career"),
+    path("salaries/", pages.salaries, name="salaries"),
+    path("certifications/", pages.certifications, name="certifications"),
+    path("search/", pages.search_page, name="search"),
+    path("healthz", pages.healthz, name="healthz"),
+    # Progress: the learner's own, never anyone else's.
+    path("progress/", progress.dashboard, name="progress"),
+    path("progress/items/<slug:slug>/", progress.tick_item, name="tick-item"),
+    path("progress/stages/<slug:slug>/", progress.tick_stage, name="tick-stage"),
+    path("progress/notes/<slug:slug>/", progress.save_note, name="save-note"),
+    path("progress/reset/", progress.reset, name="reset-progress"),
+    path("progress/export.json", progress.export_json, name="export-json"),
+    path("progress/export.csv", progress.export_csv, name="export-csv"),
+    # Accounts.
+    path("accounts/signup/", accounts.signup, name="signup"),
+    path("accounts/login/", accounts.LoginView.as_view(), name="login"),
+    path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
+    path("accounts/delete/", accounts.delete_account, name="delete-account"),
+    path(
+        "accounts/password-change/",
+        auth_views.PasswordChangeView.as_view(
+            success_url=reverse_lazy("guide:password-change-done")
+        ),
+        name="password-change",
+    ),
+    path(
+        "accounts/password-change/done/",
+        auth_views.PasswordChangeDoneView.as_view(),
+        name="password-change-done",
+    ),
+    path(
+        "accounts/password-reset/",
+        auth_views.PasswordResetView.as_view(
+            success_url=reverse_lazy("guide:password-reset-sent"),
+            email_template_name="registration/password_reset_email.txt",
+        ),
+        name="password-reset",
+    ),
+    path(
+        "accounts/password-reset/sent/",
+        auth_views.PasswordResetDoneView.as_view(),
+        name="password-reset-sent",
+    ),
+    path(
+        "accounts/reset/<uidb64>/<token>/",
+        auth_views.PasswordResetConfirmView.as_view(
+            success_url=reverse_lazy("guide:password-reset-complete")
+        ),
+        name="password-reset-confirm",
+    ),
+    path(
+        "accounts/reset/done/",
+        auth_views.PasswordResetCompleteView.as_view(),
+        name="password-reset-complete",
+    ),
 ]

@@ -94,6 +94,37 @@ def test_reload_restores_edited_text_and_keeps_ids(content):
     assert (reloaded.pk, reloaded.title) == (item.pk, "Functions")
 
 
+def test_load_guide_restores_an_order_an_editor_changed(content):
+    first, second = RoadmapStage.objects.get(number=1), RoadmapStage.objects.get(number=2)
+    first.number, second.number = 100, 1
+    first.save()
+    second.save()
+    first.number = 2
+    first.save()
+    items = list(first.items.order_by("position"))
+    items[0].position, items[-1].position = 50, items[0].position
+    items[0].save()
+    items[-1].save()
+    ids = dict(ChecklistItem.objects.values_list("slug", "pk"))
+
+    call_command("load_guide", verbosity=0)
+
+    assert list(RoadmapStage.objects.values_list("slug", flat=True)[:2]) == [
+        "learn-programming-fundamentals",
+        "develop-data-analysis-skills",
+    ]
+    assert first.items.order_by("position").first().slug == items[0].slug
+    assert dict(ChecklistItem.objects.values_list("slug", "pk")) == ids
+
+
+def test_load_guide_if_empty_keeps_edits(content):
+    Section.objects.filter(slug="conclusion").update(title="Edited")
+    call_command("load_guide", "--if-empty", verbosity=0)
+    assert Section.objects.get(slug="conclusion").title == "Edited"
+    call_command("load_guide", verbosity=0)
+    assert Section.objects.get(slug="conclusion").title == "Conclusion"
+
+
 def test_numbers_are_numbers(content):
     bands = {band.slug: band for band in SalaryBand.objects.all()}
     assert (bands["entry-level"].min_usd, bands["entry-level"].max_usd) == (80_000, 120_000)

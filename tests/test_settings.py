@@ -16,7 +16,7 @@ def run_manage(*args: str, tmp_path, **env: str) -> subprocess.CompletedProcess:
     clean = {
         key: value
         for key, value in os.environ.items()
-        if not key.startswith("DJANGO_") and key not in {"DATABASE_URL", "REDIS_URL"}
+        if not key.startswith(("DJANGO_", "EMAIL_")) and key not in {"DATABASE_URL", "REDIS_URL"}
     }
     return subprocess.run(
         [sys.executable, "manage.py", *args],
@@ -67,9 +67,23 @@ def test_production_settings_pass_the_deploy_check(tmp_path):
         DJANGO_HTTPS="1",
         DJANGO_SECRET_KEY=STRONG_KEY,
         DJANGO_ALLOWED_HOSTS="guide.example.org",
+        EMAIL_HOST="smtp.example.org",
     )
     assert result.returncode == 0, result.stderr
     assert "no issues" in result.stdout
+
+
+def test_deploy_check_asks_for_a_real_mail_server(tmp_path):
+    result = run_manage(
+        "check",
+        "--deploy",
+        tmp_path=tmp_path,
+        DJANGO_HTTPS="1",
+        DJANGO_SECRET_KEY=STRONG_KEY,
+        DJANGO_ALLOWED_HOSTS="guide.example.org",
+    )
+    assert result.returncode != 0
+    assert "development-only email backend" in result.stderr
 
 
 def test_sqlite_is_tuned_for_serving():

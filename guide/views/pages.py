@@ -39,6 +39,13 @@ class HtmxHttpRequest(HttpRequest):
     htmx: HtmxDetails
 
 
+def bad_request(request: HttpRequest, message: str) -> HttpResponse:
+    """The 400 page, saying what was wrong."""
+    return render(
+        request, "400.html", {"exception_message": message}, status=HTTPStatus.BAD_REQUEST
+    )
+
+
 def neighbours(rows: list, current) -> tuple:
     """Return the rows before and after `current` in `rows` (None at either end)."""
     index = rows.index(current)
@@ -94,32 +101,6 @@ def section(request: HttpRequest, slug: str) -> HttpResponse:
         **feature_context(current.feature),
     }
     return render(request, "guide/section.html", context)
-
-
-@require_safe
-def roadmap(request: HttpRequest) -> HttpResponse:
-    context = {
-        "section": section_for(Section.Feature.ROADMAP),
-        "stages": RoadmapStage.objects.with_items(),
-    }
-    return render(request, "guide/roadmap.html", context)
-
-
-@require_safe
-def stage(request: HttpRequest, slug: str) -> HttpResponse:
-    stages = list(RoadmapStage.objects.all())
-    current = next((row for row in stages if row.slug == slug), None)
-    if current is None:
-        raise Http404("No roadmap stage with that address.")
-    previous, following = neighbours(stages, current)
-    context = {
-        "stage": current,
-        "items": list(current.items.select_related("project")),
-        "skills": current.skills.select_related("category"),
-        "previous": previous,
-        "next": following,
-    }
-    return render(request, "guide/stage.html", context)
 
 
 def render_filtered(

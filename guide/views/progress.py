@@ -1,0 +1,209 @@
+"""The roadmap with each learner's ticks, the ticking itself, and the progress dashboard.
+
+Every page here shows one learner's progress: they are never cached (`no-store`), so the
+back button never shows stale ticks. Learners reach only their own progress: nothing
+here takes a user id.
+"""
+
+import csv
+import json
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.http import Http404, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
+from django.utils.http import url_has_allowed_host_and_scheme
+from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_http_methods, require_POST, require_safe
+
+from guide import progress as rules
+from guide.forms import NoteForm, ResetForm, TickForm
+from guide.models import ChecklistItem, RoadmapStage, Section
+from guide.views.pages import HtmxHttpRequest, bad_request, neighbours, section_for
+
+
+def tracker(request: HtmxHttpRequest) -> rules.Tracker:
+    return rules.tracker_for(user=request.user, session=request.session)
+
+
+def learner_progress(request: HtmxHttpRequest, *, with_notes: bool = False):
+    """Every stage with its items, and this learner's ticks on them."""
+    stages = list(RoadmapStage.objects.with_items())
+    notes = rules.notes_of(user=request.user) if with_notes else None
+    return rules.roadmap_progress(tracker=tracker(request), stages=stages, notes=notes)
+
+
+def safe_next(request: HtmxHttpRequest, url: str, fallback: str) -> str:
+    allowed = url_has_allowed_host_and_scheme(
+        url, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+    )
+    return url if url and allowed else fallback
+
+
+@never_cache
+@require_safe
+def roadmap(request: HtmxHttpRequest) -> HttpResponse:
+    context = {
+        "section": section_for(Section.Feature.ROADMAP),
+        "progress": learner_progress(request),
+        "back_to": request.path,
+    }
+    return render(request, "guide/roadmap.html", context)
+
+
+@never_cache
+@require_safe
+def stage(request: HtmxHttpRequest, slug: str) -> HttpResponse:
+    progress = learner_progress(request)
+    stages = [entry.stage for entry in progress.stages]
+    entry = next((entry for entry in progress.stages if entry.stage.slug == slug), None)
+    if entry is None:
+        raise Http404("No roadmap stage with that address.")
+    previous, following = neighbours(stages, entry.stage)
+    context = {
+        "stage": entry.stage,
+        "entry": entry,
+        "progress": progress,
+        "skills": entry.stage.skills.select_related("category"),
+        "back_to": request.path,
+        "previous": previous,
+        "next": following,
+    }
+    return render(request, "guide/stage.html", context)
+
+
+def after_tick(
+    request: HtmxHttpRequest, form: TickForm, stage: RoadmapStage, anchor: str, what: str
+):
+    """htmx gets the stage's checklist and the overall bar; a plain form goes back."""
+    if request.htmx:
+        progress = learner_progress(request)
+        entry = next(entry for entry in progress.stages if entry.stage.pk == stage.pk)
+        state = "done" if form.cleaned_data["done"] else "not done"
+        context = {
+            "entry": entry,
+            "progress": progress,
+            "back_to": form.cleaned_data["next"],
+            "oob": True,
+            "announcement": (
+                f"{what} marked as {state}. Stage {stage.number}: "
+                f"{entry.done_count} of {entry.total} done."
+            ),
+        }
+        return render(request, "includes/stage_checklist.html", context)
+    target = safe_next(request, form.cleaned_data["next"], stage.get_absolute_url())
+    return redirect(f"{target}#{anchor}")
+
+
+def rejected(request: HtmxHttpRequest, form: TickForm) -> HttpResponse:
+    problems = "; ".join(f"{name}: {' '.join(errors)}" for name, errors in form.errors.items())
+    response = bad_request(request, f"The change could not be made ({problems})")
+    if request.htmx:
+        response["HX-Reswap"] = "none"  # leave the page as it was
+    return response
+
+
+@require_POST
+def tick_item(request: HtmxHttpRequest, slug: str) -> HttpResponse:
+    item = get_object_or_404(ChecklistItem.objects.select_related("stage"), slug=slug)
+    form = TickForm(request.POST)
+    if not form.is_valid():
+        return rejected(request, form)
+    rules.set_item_done(tracker=tracker(request), item=item, done=form.cleaned_data["done"])
+    return after_tick(request, form, item.stage, item.anchor, f"‘{item.title}’")
+
+
+@require_POST
+def tick_stage(request: HtmxHttpRequest, slug: str) -> HttpResponse:
+    stage = get_object_or_404(RoadmapStage, slug=slug)
+    form = TickForm(request.POST)
+    if not form.is_valid():
+        return rejected(request, form)
+    rules.set_stage_done(tracker=tracker(request), stage=stage, done=form.cleaned_data["done"])
+    return after_tick(request, form, stage, f"checklist-{stage.slug}", f"Stage {stage.number}")
+
+
+@never_cache
+@require_safe
+def dashboard(request: HtmxHttpRequest) -> HttpResponse:
+    progress = learner_progress(request, with_notes=True)
+    context = {
+        "progress": progress,
+        "note_max_length": NoteForm.base_fields["text"].max_length,
+    }
+    return render(request, "guide/dashboard.html", context)
+
+
+@login_required
+@require_POST
+def save_note(request: HtmxHttpRequest, slug: str) -> HttpResponse:
+    stage = get_object_or_404(RoadmapStage, slug=slug)
+    form = NoteForm(request.POST)
+    if not form.is_valid():
+        return bad_request(request, " ".join(form.errors["text"]))
+    rules.save_note(user=request.user, stage=stage, text=form.cleaned_data["text"])
+    messages.success(request, f"Your note on stage {stage.number} is saved.")
+    return redirect(f"{redirect('guide:progress').url}#stage-{stage.slug}")
+
+
+@never_cache
+@require_http_methods(["GET", "HEAD", "POST"])
+def reset(request: HtmxHttpRequest) -> HttpResponse:
+    """Ask first (GET), then clear one stage's ticks or all of them (POST)."""
+    form = ResetForm(request.POST if request.method == "POST" else request.GET)
+    if not form.is_valid():
+        return bad_request(request, "There is no roadmap stage with that address.")
+    stage = form.cleaned_data["stage"]
+    if request.method == "POST":
+        rules.reset(tracker=tracker(request), stage=stage)
+        what = f"stage {stage.number}" if stage else "the whole roadmap"
+        messages.success(request, f"Your progress on {what} was reset.")
+        return redirect("guide:progress")
+    progress = learner_progress(request)
+    entries = [entry for entry in progress.stages if stage is None or entry.stage == stage]
+    context = {"stage": stage, "ticked": sum(entry.done_count for entry in entries)}
+    return render(request, "guide/reset.html", context)
+
+
+def export_rows(request: HtmxHttpRequest) -> list[dict]:
+    stages = list(RoadmapStage.objects.with_items())
+    return rules.export_rows(tracker=tracker(request), stages=stages)
+
+
+def attachment(response: HttpResponse, extension: str) -> HttpResponse:
+    stamp = timezone.now().strftime("%Y-%m-%d")
+    response["Content-Disposition"] = (
+        f'attachment; filename="ml-roadmap-progress-{stamp}.{extension}"'
+    )
+    return response
+
+
+@never_cache
+@require_safe
+def export_json(request: HtmxHttpRequest) -> HttpResponse:
+    user = request.user
+    document = {
+        "exported_at": timezone.now().isoformat(),
+        "account": user.get_username() if user.is_authenticated else None,
+        "completed_items": export_rows(request),
+        "notes": [
+            {"stage": stage.number, "stage_title": stage.title, "text": text}
+            for stage, text in rules.note_rows(user=user)
+        ],
+    }
+    response = HttpResponse(
+        json.dumps(document, indent=2, ensure_ascii=False), content_type="application/json"
+    )
+    return attachment(response, "json")
+
+
+@never_cache
+@require_safe
+def export_csv(request: HtmxHttpRequest) -> HttpResponse:
+    response = HttpResponse(content_type="text/csv; charset=utf-8")
+    columns = ["stage", "stage_title", "item", "item_title", "completed_at"]
+    writer = csv.DictWriter(response, fieldnames=columns)
+    writer.writeheader()
+    writer.writerows(export_rows(request))
+    return attachment(response, "csv")
