@@ -114,6 +114,9 @@ else:
         "default": {
             "ENGINE": "django.db.backends.sqlite3",
             "NAME": VAR_DIR / "db.sqlite3",
+            # Tests use a file too (not shared memory, which fails concurrent writers at
+            # once instead of queueing them), so they exercise what production runs.
+            "TEST": {"NAME": VAR_DIR / "test-db.sqlite3"},
             "OPTIONS": {
                 # Writers queue instead of failing with "database is locked".
                 "transaction_mode": "IMMEDIATE",

@@ -9,7 +9,8 @@ import unicodedata
 from urllib.parse import urlencode
 
 from django import forms
-from django.contrib.auth.forms import UserCreationForm
+from django.contrib.auth import forms as auth_forms
+from django.contrib.auth.forms import AuthenticationForm, UserCreationForm
 from django.http import QueryDict
 from django.urls import reverse
 
@@ -24,6 +25,14 @@ def has_control_characters(value: str) -> bool:
 
 def without_control_characters(value: str) -> str:
     return "".join(char for char in value if unicodedata.category(char) != "Cc")
+
+
+class NoColon:
+    """Labels without Django's trailing colon, like every other form of the site."""
+
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("label_suffix", "")
+        super().__init__(*args, **kwargs)
 
 
 class SearchText(forms.CharField):
@@ -55,7 +64,7 @@ class ChoiceFilter(forms.TypedChoiceField):
         self.choices = [("", self.empty_label), *choices]
 
 
-class FilterForm(forms.Form):
+class FilterForm(NoColon, forms.Form):
     """A bound GET form with the shared rules of every filter."""
 
     url_name: str  # the page the form filters
@@ -85,7 +94,7 @@ class FilterForm(forms.Form):
         printable = QueryDict(mutable=True)
         for name, values in data.lists():
             printable.setlist(name, [without_control_characters(value) for value in values])
-        super().__init__(printable, label_suffix="", **kwargs)
+        super().__init__(printable, **kwargs)
         self.repeated = [name for name in self.fields if len(data.getlist(name)) > 1]
         self.load_choices()
         self.enhance_fields()
@@ -207,7 +216,7 @@ class TickForm(forms.Form):
     next = forms.CharField(required=False, max_length=2000)
 
 
-class NoteForm(forms.Form):
+class NoteForm(NoColon, forms.Form):
     text = forms.CharField(
         label="Your note",
         required=False,
@@ -226,7 +235,23 @@ class ResetForm(forms.Form):
     )
 
 
-class SignUpForm(UserCreationForm):
+class LoginForm(NoColon, AuthenticationForm):
+    pass
+
+
+class PasswordChangeForm(NoColon, auth_forms.PasswordChangeForm):
+    pass
+
+
+class PasswordResetForm(NoColon, auth_forms.PasswordResetForm):
+    pass
+
+
+class SetPasswordForm(NoColon, auth_forms.SetPasswordForm):
+    pass
+
+
+class SignUpForm(NoColon, UserCreationForm):
     email = forms.EmailField(
         required=False,
         help_text="Optional: only used to reset your password if you forget it.",
@@ -236,7 +261,7 @@ class SignUpForm(UserCreationForm):
         fields = ("username", "email")
 
 
-class DeleteAccountForm(forms.Form):
+class DeleteAccountForm(NoColon, forms.Form):
     password = forms.CharField(
         label="Your password",
         strip=False,

@@ -1,6 +1,7 @@
 from django.contrib.auth import views as auth_views
 from django.urls import path, reverse_lazy
 
+from guide import forms
 from guide.views import accounts, pages, progress
 
 app_name = "guide"
@@ -33,7 +34,8 @@ urlpatterns = [
     path(
         "accounts/password-change/",
         auth_views.PasswordChangeView.as_view(
-            success_url=reverse_lazy("guide:password-change-done")
+            form_class=forms.PasswordChangeForm,
+            success_url=reverse_lazy("guide:password-change-done"),
         ),
         name="password-change",
     ),
@@ -45,6 +47,7 @@ urlpatterns = [
     path(
         "accounts/password-reset/",
         auth_views.PasswordResetView.as_view(
+            form_class=forms.PasswordResetForm,
             success_url=reverse_lazy("guide:password-reset-sent"),
             email_template_name="registration/password_reset_email.txt",
         ),
@@ -58,7 +61,8 @@ urlpatterns = [
     path(
         "accounts/reset/<uidb64>/<token>/",
         auth_views.PasswordResetConfirmView.as_view(
-            success_url=reverse_lazy("guide:password-reset-complete")
+            form_class=forms.SetPasswordForm,
+            success_url=reverse_lazy("guide:password-reset-complete"),
         ),
         name="password-reset-confirm",
     ),

@@ -1,12 +1,16 @@
 """The way `make run` serves the site: migrate, load, collect static, real gunicorn."""
 
+import http.client
 import os
+import re
 import socket
 import subprocess
 import sys
 import time
 import urllib.request
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
+from urllib.parse import urlencode, urlsplit
 
 import pytest
 from django.conf import settings
@@ -106,3 +110,80 @@ def test_restarting_keeps_the_database(served):
     assert "already loaded" in result.stdout
     body = fetch(base + "/roadmap/learn-programming-fundamentals/")[2]
     assert b"Functions, edited" in body
+
+
+def log_in(base: str, username: str, password: str) -> tuple[int, dict[str, str]]:
+    """Log in through the real form; return the status and the cookies."""
+    host = urlsplit(base).netloc
+    connection = http.client.HTTPConnection(host, timeout=10)
+    connection.request("GET", "/accounts/login/")
+    page = connection.getresponse()
+    body = page.read().decode()
+    cookies = dict(
+        header.split(";", 1)[0].split("=", 1)
+        for name, header in page.getheaders()
+        if name.lower() == "set-cookie"
+    )
+    token = re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', body).group(1)
+    form = urlencode({"username": username, "password": password, "csrfmiddlewaretoken": token})
+    cookie = "; ".join(f"{key}={value}" for key, value in cookies.items())
+    connection.request(
+        "POST",
+        "/accounts/login/",
+        body=form,
+        headers={"Content-Type": "application/x-www-form-urlencoded", "Cookie": cookie},
+    )
+    response = connection.getresponse()
+    response.read()
+    for name, header in response.getheaders():
+        if name.lower() == "set-cookie":
+            key, value = header.split(";", 1)[0].split("=", 1)
+            cookies[key] = value
+    connection.close()
+    return response.status, cookies
+
+
+def test_parallel_identical_ticks_through_gunicorn_workers(served):
+    base, manage = served
+    manage("shell", "-v", "0", "-c", CREATE_USER.format(name="ada"))
+    status, cookies = log_in(base, "ada", "correct horse 1")
+    assert status == 302 and "sessionid" in cookies
+
+    def tick(_):
+        request = urllib.request.Request(
+            base + "/progress/items/programming-functions/",
+            data=b"done=1",
+            headers={
+                "Cookie": f"sessionid={cookies['sessionid']}; csrftoken={cookies['csrftoken']}",
+                "X-CSRFToken": cookies["csrftoken"],
+                "HX-Request": "true",
+            },
+        )
+        with urllib.request.urlopen(request, timeout=30) as response:
+            return response.status
+
+    with ThreadPoolExecutor(max_workers=20) as pool:
+        statuses = list(pool.map(tick, range(20)))
+    assert statuses == [200] * 20
+    count = manage("shell", "-v", "0", "-c", COUNT_TICKS.format(name="ada")).stdout.strip()
+    assert count == "1"
+
+
+def test_failed_logins_are_counted_across_workers(served):
+    base, manage = served
+    manage("shell", "-v", "0", "-c", CREATE_USER.format(name="bob"))
+    # Each attempt is a new connection, so gunicorn's workers share the attempts.
+    statuses = [log_in(base, "bob", "wrong password")[0] for _ in range(5)]
+    assert set(statuses) <= {200, 429}
+    status, _ = log_in(base, "bob", "correct horse 1")
+    assert status == 429
+
+
+CREATE_USER = (
+    "from django.contrib.auth import get_user_model; "
+    "get_user_model().objects.create_user('{name}', password='correct horse 1')"
+)
+COUNT_TICKS = (
+    "from guide.models import Completion; "
+    "print(Completion.objects.filter(user__username='{name}').count())"
+)

@@ -15,7 +15,7 @@ from django.views.decorators.debug import sensitive_post_parameters
 from django.views.decorators.http import require_http_methods
 
 from guide import progress as rules
-from guide.forms import DeleteAccountForm, SignUpForm
+from guide.forms import DeleteAccountForm, LoginForm, SignUpForm
 from guide.views.pages import HtmxHttpRequest
 
 
@@ -27,6 +27,7 @@ def keep_guest_progress(request: HtmxHttpRequest) -> None:
 
 
 class LoginView(auth_views.LoginView):
+    authentication_form = LoginForm
     redirect_authenticated_user = True
 
     def form_valid(self, form):

@@ -23,6 +23,32 @@
     }
   });
 
+  // A control inside [data-busy-while-posting] is disabled while its request is in flight:
+  // marked aria-disabled and refusing further requests. The disabled attribute would
+  // take the keyboard focus away; this way htmx puts it back on the fresh control.
+  function busyControl(event) {
+    var elt = event.detail.elt;
+    return elt && elt.closest("[data-busy-while-posting]") && elt.querySelector("button");
+  }
+  document.addEventListener("htmx:confirm", function (event) {
+    var control = busyControl(event);
+    if (control && control.getAttribute("aria-disabled") === "true") {
+      event.preventDefault();
+    }
+  });
+  document.addEventListener("htmx:beforeRequest", function (event) {
+    var control = busyControl(event);
+    if (control) {
+      control.setAttribute("aria-disabled", "true");
+    }
+  });
+  document.addEventListener("htmx:afterRequest", function (event) {
+    var control = busyControl(event);
+    if (control) {
+      control.removeAttribute("aria-disabled");
+    }
+  });
+
   // The header's live search results close with Escape or a click elsewhere.
   function closeLiveResults() {
     var panel = document.getElementById("site-search-results");

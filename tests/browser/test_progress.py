@@ -1,0 +1,207 @@
+"""Ticking the roadmap in a real browser: guests, accounts, keyboard, no JavaScript."""
+
+import re
+
+import pytest
+from axe_playwright_python.sync_playwright import Axe
+from django.contrib.auth import get_user_model
+from playwright.sync_api import expect
+
+from guide.models import Completion
+
+axe = Axe()
+PASSWORD = "correct horse 1"
+
+
+def assert_accessible(page):
+    results = axe.run(page)
+    assert results.violations_count == 0, results.generate_report()
+
+
+def mark_document(page):
+    page.evaluate("document.documentElement.dataset.loadedOnce = 'yes'")
+
+
+def still_same_document(page) -> bool:
+    return page.evaluate("document.documentElement.dataset.loadedOnce === 'yes'")
+
+
+def tick(page, title: str):
+    return page.get_by_role("button", name=f"Mark ‘{title}’ as done")
+
+
+def untick(page, title: str):
+    return page.get_by_role("button", name=f"Mark ‘{title}’ as not done")
+
+
+@pytest.fixture
+def ada(transactional_db):
+    return get_user_model().objects.create_user("ada", "ada@example.org", PASSWORD)
+
+
+def log_in(page, live_server, username="ada"):
+    page.goto(f"{live_server.url}/accounts/login/")
+    page.get_by_label("Username").fill(username)
+    page.get_by_label("Password").fill(PASSWORD)
+    page.get_by_role("button", name="Log in").click()
+    expect(page).to_have_url(f"{live_server.url}/progress/")
+
+
+def test_a_guest_ticks_two_items_signs_up_and_finds_them(page, live_server, content):
+    page.goto(f"{live_server.url}/roadmap/")
+    mark_document(page)
+    tick(page, "Functions").click()
+    expect(untick(page, "Functions")).to_be_visible()
+    tick(page, "Pandas").click()
+    expect(untick(page, "Pandas")).to_be_visible()
+    expect(page.locator("#overall-text")).to_have_text("2 of 28 items done (7%)")
+    expect(page.locator("#progress-status")).to_have_text(
+        "‘Pandas’ marked as done. Stage 2: 1 of 3 done."
+    )
+    assert still_same_document(page)
+    expect(page.locator(".invite")).to_contain_text("kept in this browser")
+
+    page.locator(".invite").get_by_role("link", name="Sign up").click()
+    page.get_by_label("Username").fill("grace")
+    page.get_by_label("Password", exact=True).fill("a long passphrase")
+    page.get_by_label("Password confirmation").fill("a long passphrase")
+    page.get_by_role("button", name="Sign up").click()
+
+    expect(page).to_have_url(f"{live_server.url}/progress/")
+    expect(page.locator(".messages")).to_contain_text("The 2 items you ticked are now saved")
+    expect(page.locator("#overall-text")).to_have_text("2 of 28 items done (7%)")
+    expect(page.locator("#stage-learn-programming-fundamentals")).to_contain_text("1 of 5 done")
+    expect(page.locator("#stage-develop-data-analysis-skills")).to_contain_text("1 of 3 done")
+    grace = get_user_model().objects.get(username="grace")
+    assert Completion.objects.filter(user=grace).count() == 2
+    assert_accessible(page)
+
+
+def test_a_whole_stage_updates_without_a_reload_and_stays_after_one(
+    page, live_server, ada, content
+):
+    log_in(page, live_server)
+    page.goto(f"{live_server.url}/roadmap/learn-deep-learning/")
+    mark_document(page)
+    page.get_by_role("button", name="Mark all of stage 4 as done").click()
+    for title in ["Image recognition", "Text classification", "Sentiment analysis"]:
+        expect(untick(page, title)).to_be_visible()
+    expect(page.locator("#meter-learn-deep-learning")).to_contain_text("4 of 4 done, completed")
+    expect(page.locator("#overall-text")).to_have_text("4 of 28 items done (14%)")
+    expect(page.get_by_role("button", name="Mark stage 4 as not done")).to_be_visible()
+    assert still_same_document(page)
+    assert_accessible(page)
+
+    page.reload()
+    expect(untick(page, "Recommendation systems")).to_be_visible()
+    expect(page.locator("#overall-text")).to_have_text("4 of 28 items done (14%)")
+    page.go_back()
+    expect(page).to_have_url(f"{live_server.url}/progress/")
+    expect(page.locator("#overall-text")).to_have_text("4 of 28 items done (14%)")
+
+
+def test_keyboard_only_ticking_keeps_focus_on_the_control(page, live_server, ada, content):
+    log_in(page, live_server)
+    page.goto(f"{live_server.url}/roadmap/learn-programming-fundamentals/")
+    target = tick(page, "Variables and data structures")
+    for _ in range(40):
+        page.keyboard.press("Tab")
+        if target.evaluate("el => el === document.activeElement"):
+            break
+    expect(target).to_be_focused()
+    page.keyboard.press("Space")
+    done = untick(page, "Variables and data structures")
+    expect(done).to_be_focused()
+    page.keyboard.press("Tab")
+    expect(tick(page, "Functions")).to_be_focused()
+    page.keyboard.press("Enter")
+    expect(untick(page, "Functions")).to_be_focused()
+    page.keyboard.press("Shift+Tab")
+    page.keyboard.press("Enter")
+    expect(tick(page, "Variables and data structures")).to_be_focused()
+    expect(page.locator("#overall-text")).to_have_text("1 of 28 items done (4%)")
+    focus_ring = page.evaluate("getComputedStyle(document.activeElement).outlineStyle")
+    assert focus_ring != "none"
+
+
+@pytest.fixture
+def no_js_page(browser, live_server):
+    context = browser.new_context(java_script_enabled=False)
+    yield context.new_page()
+    context.close()
+
+
+def test_ticking_without_javascript_comes_back_to_the_item(no_js_page, live_server, ada, content):
+    page = no_js_page
+    log_in(page, live_server)
+    page.goto(f"{live_server.url}/roadmap/")
+    tick(page, "SQL").click()
+    expect(page).to_have_url(f"{live_server.url}/roadmap/#item-data-analysis-sql")
+    expect(untick(page, "SQL")).to_be_visible()
+    page.get_by_role("button", name="Mark all of stage 6 as done").click()
+    expect(page).to_have_url(f"{live_server.url}/roadmap/#checklist-learn-deployment-and-mlops")
+    expect(page.locator("#overall-text")).to_have_text("6 of 28 items done (21%)")
+    untick(page, "SQL").click()
+    expect(page.locator("#overall-text")).to_have_text("5 of 28 items done (18%)")
+
+
+def test_the_control_is_disabled_in_flight_and_a_failure_keeps_the_true_state(
+    page, live_server, content
+):
+    page.goto(f"{live_server.url}/roadmap/learn-programming-fundamentals/")
+    held = []
+    page.route("**/progress/items/**", lambda route: held.append(route))
+    button = tick(page, "APIs")
+    button.click()
+    expect(button).to_be_disabled()
+    page.wait_for_function("() => true")
+    assert len(held) == 1
+    held[0].fulfill(status=500, body="boom")
+    expect(page.locator("#progress-status")).to_have_text(
+        "Your change could not be saved, so nothing changed. Check your connection and try again."
+    )
+    expect(button).to_be_enabled()
+    expect(tick(page, "APIs")).to_be_visible()
+    expect(page.locator("#overall-text")).to_have_text("0 of 28 items done (0%)")
+
+
+PAGES = [
+    "/roadmap/",
+    "/roadmap/build-real-world-projects/",
+    "/progress/",
+    "/progress/reset/",
+    "/progress/reset/?stage=learn-deep-learning",
+    "/accounts/delete/",
+    "/accounts/password-change/",
+]
+
+
+@pytest.mark.parametrize("scheme", ["light", "dark"])
+def test_progress_and_account_pages_have_zero_axe_violations(
+    page, live_server, ada, content, scheme
+):
+    page.emulate_media(color_scheme=scheme)
+    violations = {}
+    for url in ["/accounts/login/", "/accounts/signup/", "/accounts/password-reset/"]:
+        page.goto(live_server.url + url)
+        if (results := axe.run(page)).violations_count:
+            violations[url] = results.generate_report()
+    log_in(page, live_server)
+    page.goto(f"{live_server.url}/roadmap/learn-deep-learning/")
+    page.get_by_role("button", name="Mark all of stage 4 as done").click()
+    expect(page.get_by_role("button", name="Mark stage 4 as not done")).to_be_visible()
+    for url in PAGES:
+        page.goto(live_server.url + url)
+        if (results := axe.run(page)).violations_count:
+            violations[url] = results.generate_report()
+    assert violations == {}
+
+
+def test_logging_out_is_a_full_page_post(page, live_server, ada, content):
+    log_in(page, live_server)
+    page.get_by_role("button", name="Log out").click()
+    expect(page).to_have_url(f"{live_server.url}/")
+    expect(page.get_by_role("link", name="Log in")).to_be_visible()
+    page.goto(f"{live_server.url}/progress/")
+    expect(page.locator(".invite")).to_be_visible()
+    assert re.search("0 of 28", page.locator("#overall-text").inner_text())
