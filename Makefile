@@ -17,7 +17,7 @@ for c in python3.14 python3.13 python3.12 python3 \
 done
 endef
 
-.PHONY: help install install-dev run dev test lint format content editor clean
+.PHONY: help install install-dev run dev test lint format content editor export clean
 
 help:
 	@echo "make run      serve the site with gunicorn at http://$(HOST):$(PORT) (SQLite under var/)"
@@ -26,6 +26,8 @@ help:
 	@echo "make install  create .venv and install the pinned dependencies"
 	@echo "make lint     ruff check and ruff format --check"
 	@echo "make content  reload fixtures/guide.json into the database (overwrites edits)"
+	@echo "make editor   create an editor account for /admin/ (asks for name and password)"
+	@echo "make export   write the current content to fixtures/guide.json"
 
 $(PY):
 	@py=$$($(find_python)); \
@@ -80,3 +82,11 @@ format: install-dev
 
 clean:
 	rm -rf $(VENV) var/static .pytest_cache .ruff_cache
+
+# Ask for a username, email and password, and create an editor account (see README).
+editor: install
+	$(PY) manage.py migrate --noinput
+	$(PY) manage.py create_editor
+
+export: install
+	$(PY) manage.py export_guide

@@ -5,11 +5,17 @@ rows in place and anything tied to content (user progress) survives reloading,
 reordering and renaming.
 """
 
+from functools import reduce
+
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone
+from simple_history.models import HistoricalRecords
+
+from guide.visibility import drafts_visible
 
 SLUG_HELP = (
     "The address of this item: lowercase letters, digits and hyphens. Changing it breaks links."
@@ -19,6 +25,20 @@ SLUG_HELP = (
 class ContentQuerySet(models.QuerySet):
     def get_by_natural_key(self, slug):
         return self.get(slug=slug)
+
+    def published(self):
+        """Rows readers may see: published, and so is every row they belong to."""
+        model = self.model
+        paths = ["", *(f"{parent}__" for parent in model.published_parents)]
+        return self.filter(reduce(lambda q, path: q & Q(**{f"{path}published": True}), paths, Q()))
+
+
+class ContentManager(models.Manager):
+    """Leaves out drafts while readers are being served (see guide.visibility)."""
+
+    def get_queryset(self):
+        queryset = super().get_queryset()
+        return queryset if drafts_visible.get() else queryset.published()
 
 
 class SkillCategoryQuerySet(ContentQuerySet):
@@ -51,14 +71,21 @@ class ContentListQuerySet(ContentQuerySet):
 
 
 class Content(models.Model):
-    """A row of the guide's content, known by its slug."""
+    """A row of the guide's content, known by its slug, with its history."""
 
     slug = models.SlugField(max_length=100, unique=True, help_text=SLUG_HELP)
+    published = models.BooleanField(
+        default=True,
+        help_text="Untick to make this a draft: only editors see it, marked “Draft”.",
+    )
+    history = HistoricalRecords(inherit=True)
 
-    objects = ContentQuerySet.as_manager()
+    objects = ContentManager.from_queryset(ContentQuerySet)()
 
     # Rows shown on a list page get the id "<prefix>-<slug>" there.
     anchor_prefix = "item"
+    # The relations whose rows must be published too for this one to be seen.
+    published_parents: tuple[str, ...] = ()
 
     class Meta:
         abstract = True
@@ -111,6 +138,7 @@ class ContentList(Content):
     """A list inside a section: applications, responsibilities, challenges..."""
 
     anchor_prefix = "list"
+    published_parents = ("section",)
 
     class Style(models.TextChoices):
         BULLETS = "bullets", "Bulleted list"
@@ -127,7 +155,7 @@ class ContentList(Content):
     style = models.CharField(max_length=20, choices=Style, default=Style.BULLETS)
     outro = models.TextField(blank=True, help_text="Text after the items, in Markdown.")
 
-    objects = ContentListQuerySet.as_manager()
+    objects = ContentManager.from_queryset(ContentListQuerySet)()
 
     class Meta:
         ordering = ["section__position", "position"]
@@ -141,9 +169,13 @@ class ContentList(Content):
     def __str__(self):
         return self.heading or self.slug
 
+    def get_absolute_url(self):
+        return f"{self.section.get_absolute_url()}#{self.anchor}"
+
 
 class ListItem(Content):
     anchor_prefix = "entry"
+    published_parents = ("content_list", "content_list__section")
     content_list = models.ForeignKey(
         ContentList, on_delete=models.CASCADE, related_name="items", verbose_name="list"
     )
@@ -164,6 +196,9 @@ class ListItem(Content):
     def __str__(self):
         return self.text
 
+    def get_absolute_url(self):
+        return f"{self.content_list.section.get_absolute_url()}#{self.anchor}"
+
 
 class SkillCategory(Content):
     anchor_prefix = "category"
@@ -172,7 +207,7 @@ class SkillCategory(Content):
     intro = models.TextField(blank=True, help_text="Text before the skills, in Markdown.")
     outro = models.TextField(blank=True, help_text="Text after the skills, in Markdown.")
 
-    objects = SkillCategoryQuerySet.as_manager()
+    objects = ContentManager.from_queryset(SkillCategoryQuerySet)()
 
     class Meta:
         ordering = ["position"]
@@ -199,7 +234,7 @@ class RoadmapStage(Content):
     )
     outro = models.TextField(blank=True, help_text="Text after the checklist, in Markdown.")
 
-    objects = RoadmapStageQuerySet.as_manager()
+    objects = ContentManager.from_queryset(RoadmapStageQuerySet)()
 
     class Meta:
         ordering = ["number"]
@@ -219,6 +254,7 @@ class RoadmapStage(Content):
 
 class Skill(Content):
     anchor_prefix = "skill"
+    published_parents = ("category",)
     category = models.ForeignKey(SkillCategory, on_delete=models.PROTECT, related_name="skills")
     position = models.PositiveSmallIntegerField(help_text="Order within the category.")
     name = models.CharField(max_length=200)
@@ -280,7 +316,8 @@ class ChecklistItem(Content):
     """One thing to learn or build in a roadmap stage: what learners tick off."""
 
     anchor_prefix = "item"
-    stage = models.ForeignKey(RoadmapStage, on_delete=models.PROTECT, related_name="items")
+    published_parents = ("stage",)
+    stage = models.ForeignKey(RoadmapStage, on_delete=models.CASCADE, related_name="items")
     position = models.PositiveSmallIntegerField(help_text="Order within the stage.")
     title = models.CharField(max_length=200)
     description = models.TextField(blank=True, help_text="One line on what to learn or build.")
@@ -319,7 +356,7 @@ class CareerLevel(Content):
     )
     description = models.TextField(blank=True, help_text="What the role involves, in Markdown.")
 
-    objects = CareerLevelQuerySet.as_manager()
+    objects = ContentManager.from_queryset(CareerLevelQuerySet)()
 
     class Meta:
         ordering = ["position"]
@@ -336,6 +373,13 @@ class CareerLevel(Content):
 
     def get_absolute_url(self):
         return f"{reverse('guide:career')}#{self.anchor}"
+
+    def clean(self):
+        years = (self.min_years, self.max_years)
+        if None not in years and years[1] < years[0]:
+            raise ValidationError(
+                {"max_years": f"Must be at least the years it starts from ({self.min_years})."}
+            )
 
     @property
     def experience(self) -> str:
@@ -372,6 +416,12 @@ class SalaryBand(Content):
     def get_absolute_url(self):
         return f"{reverse('guide:salaries')}#{self.anchor}"
 
+    def clean(self):
+        if self.min_usd is not None and self.max_usd is not None and self.min_usd > self.max_usd:
+            raise ValidationError(
+                {"max_usd": f"The maximum must be at least the minimum (${self.min_usd:,})."}
+            )
+
     @property
     def range_label(self) -> str:
         plus = "+" if self.max_is_open else ""
@@ -388,9 +438,13 @@ class Provider(Content):
     def __str__(self):
         return self.name
 
+    def get_absolute_url(self):
+        return f"{reverse('guide:certifications')}?provider={self.slug}"
+
 
 class Certification(Content):
     anchor_prefix = "cert"
+    published_parents = ("provider",)
     position = models.PositiveSmallIntegerField(unique=True)
     name = models.CharField(max_length=200)
     provider = models.ForeignKey(Provider, on_delete=models.PROTECT, related_name="certifications")
@@ -454,3 +508,29 @@ class StageNote(models.Model):
 
     def __str__(self):
         return f"{self.user}'s note on {self.stage}"
+
+
+class ContentVersion(models.Model):
+    """One row whose number grows on every change to the content.
+
+    It lives in the database so that every app-server process sees the same number:
+    whatever caches pages keys them on it, and an edit shows on the next request.
+    """
+
+    version = models.PositiveBigIntegerField(default=0)
+    changed_at = models.DateTimeField(default=timezone.now)
+
+    def __str__(self):
+        return f"Content version {self.version}"
+
+    @classmethod
+    def bump(cls) -> None:
+        updated = cls.objects.filter(pk=1).update(
+            version=models.F("version") + 1, changed_at=timezone.now()
+        )
+        if not updated:
+            cls.objects.get_or_create(pk=1, defaults={"version": 1})
+
+    @classmethod
+    def current(cls) -> int:
+        return cls.objects.filter(pk=1).values_list("version", flat=True).first() or 0

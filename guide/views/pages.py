@@ -1,11 +1,14 @@
+import hashlib
+from functools import lru_cache
 from http import HTTPStatus
 
+from django.conf import settings
 from django.db import DatabaseError, connection
 from django.db.models import Count
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.views.decorators.cache import never_cache
-from django.views.decorators.http import require_safe
+from django.views.decorators.http import condition, require_safe
 from django.views.decorators.vary import vary_on_headers
 from django_htmx.middleware import HtmxDetails
 
@@ -23,6 +26,7 @@ from guide.models import (
     CareerLevel,
     Certification,
     ContentList,
+    ContentVersion,
     PortfolioProject,
     RoadmapStage,
     SalaryBand,
@@ -37,6 +41,30 @@ LIVE_SEARCH_TARGET = "site-search-results"
 
 class HtmxHttpRequest(HttpRequest):
     htmx: HtmxDetails
+
+
+@lru_cache(maxsize=1)
+def code_fingerprint() -> str:
+    """A short hash that changes with the code, templates and static files (a deploy)."""
+    digest = hashlib.sha256()
+    for folder in ("config", "guide", "templates", "static"):
+        for path in sorted((settings.BASE_DIR / folder).rglob("*")):
+            if path.is_file() and "__pycache__" not in path.parts:
+                stat = path.stat()
+                digest.update(f"{path}:{stat.st_size}:{stat.st_mtime_ns}".encode())
+    return digest.hexdigest()[:12]
+
+
+def reader_etag(request: HtmxHttpRequest, *args, **kwargs) -> str | None:
+    """The ETag of a reading page: the content version, the code, whole page or region.
+
+    Only for visitors without a session (their pages are the same for everyone); an edit
+    bumps the shared version, so the next request gets the new page, never a stale 304.
+    """
+    if settings.SESSION_COOKIE_NAME in request.COOKIES:
+        return None
+    region = "region" if request.htmx else "page"
+    return f'"{ContentVersion.current()}-{code_fingerprint()}-{region}"'
 
 
 def bad_request(request: HttpRequest, message: str) -> HttpResponse:
@@ -76,6 +104,7 @@ def section_for(feature: str) -> Section | None:
 
 
 @require_safe
+@condition(etag_func=reader_etag)
 def home(request: HttpRequest) -> HttpResponse:
     sections = list(Section.objects.all())
     context = {
@@ -87,6 +116,7 @@ def home(request: HttpRequest) -> HttpResponse:
 
 
 @require_safe
+@condition(etag_func=reader_etag)
 def section(request: HttpRequest, slug: str) -> HttpResponse:
     sections = list(Section.objects.all())
     current = next((row for row in sections if row.slug == slug), None)
@@ -124,6 +154,7 @@ def render_filtered(
 
 @require_safe
 @vary_on_headers("HX-Request")
+@condition(etag_func=reader_etag)
 def skills(request: HtmxHttpRequest) -> HttpResponse:
     form = SkillFilterForm(request.GET)
     filters = form.filters()
@@ -151,6 +182,7 @@ def skills(request: HtmxHttpRequest) -> HttpResponse:
 
 @require_safe
 @vary_on_headers("HX-Request")
+@condition(etag_func=reader_etag)
 def projects(request: HtmxHttpRequest) -> HttpResponse:
     form = ProjectFilterForm(request.GET)
     filters = form.filters()
@@ -174,6 +206,7 @@ def projects(request: HtmxHttpRequest) -> HttpResponse:
 
 @require_safe
 @vary_on_headers("HX-Request")
+@condition(etag_func=reader_etag)
 def career(request: HtmxHttpRequest) -> HttpResponse:
     form = CareerFilterForm(request.GET)
     filters = form.filters()
@@ -193,6 +226,7 @@ def career(request: HtmxHttpRequest) -> HttpResponse:
 
 @require_safe
 @vary_on_headers("HX-Request")
+@condition(etag_func=reader_etag)
 def salaries(request: HtmxHttpRequest) -> HttpResponse:
     form = SalaryFilterForm(request.GET)
     filters = form.filters()
@@ -213,6 +247,7 @@ def salaries(request: HtmxHttpRequest) -> HttpResponse:
 
 @require_safe
 @vary_on_headers("HX-Request")
+@condition(etag_func=reader_etag)
 def certifications(request: HtmxHttpRequest) -> HttpResponse:
     form = CertificationFilterForm(request.GET)
     filters = form.filters()
@@ -234,6 +269,7 @@ def certifications(request: HtmxHttpRequest) -> HttpResponse:
 
 @require_safe
 @vary_on_headers("HX-Request")
+@condition(etag_func=reader_etag)
 def search_page(request: HtmxHttpRequest) -> HttpResponse:
     form = SearchForm(request.GET)
     text = form.filters().get("q", "")

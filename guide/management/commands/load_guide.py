@@ -6,7 +6,7 @@ from django.core.management import call_command
 from django.core.management.base import BaseCommand, CommandError
 from django.db import IntegrityError, models, transaction
 
-from guide.models import Section
+from guide.models import ContentVersion, Section
 
 FIXTURE = settings.BASE_DIR / "fixtures" / "guide.json"
 
@@ -73,6 +73,7 @@ class Command(BaseCommand):
             with transaction.atomic():
                 make_room(objects)
                 call_command("loaddata", fixture, verbosity=options["verbosity"])
+                ContentVersion.bump()
         except IntegrityError as error:
             raise CommandError(
                 f"The content could not be loaded, and nothing was changed: {error}. "

@@ -1,0 +1,273 @@
+"""The admin where editors keep the guide current.
+
+Every content model has its history (who changed what, and when; restore an earlier
+version), a published flag for drafts, and a preview of its Markdown after saving.
+"""
+
+from django.contrib import admin
+from django.db.models import Count
+from django.utils.html import format_html
+from simple_history.admin import SimpleHistoryAdmin
+
+from guide.markdown import render_markdown
+from guide.models import (
+    CareerLevel,
+    Certification,
+    ChecklistItem,
+    Completion,
+    ContentList,
+    ListItem,
+    PortfolioProject,
+    Provider,
+    RoadmapStage,
+    SalaryBand,
+    Section,
+    Skill,
+    SkillCategory,
+)
+
+admin.site.site_header = "ML Engineer Career Path: editing"
+admin.site.site_title = "Guide editing"
+admin.site.index_title = "Keep the guide current"
+
+MARKDOWN_NOTE = (
+    "Text boxes marked “in Markdown” accept simple formatting: **bold**, *italic*, "
+    "[a link](https://example.org), a list with one “- item” per line, and a blank line "
+    "between paragraphs. HTML that could run code is removed. After saving, the preview "
+    "below shows the text as readers will see it. Untick “Published” to keep a row as a "
+    "draft that only editors see."
+)
+
+
+class ContentAdmin(SimpleHistoryAdmin):
+    """What every content model's admin shares."""
+
+    markdown_fields: tuple[str, ...] = ()
+    list_filter: tuple = ("published",)
+    save_on_top = True
+
+    def get_readonly_fields(self, request, obj=None):
+        return (*super().get_readonly_fields(request, obj), *self.preview_fields())
+
+    def preview_fields(self) -> tuple[str, ...]:
+        return ("preview",) if self.markdown_fields else ()
+
+    @admin.display(description="Preview (after saving)")
+    def preview(self, obj):
+        parts = [
+            format_html(
+                '<div class="markdown-preview">{}</div>', render_markdown(getattr(obj, name))
+            )
+            for name in self.markdown_fields
+            if obj and getattr(obj, name)
+        ]
+        return format_html("{}", "".join(parts)) if parts else "Nothing to preview yet."
+
+    def get_fieldsets(self, request, obj=None):
+        fields = [
+            name for name in self.get_fields(request, obj) if name not in self.preview_fields()
+        ]
+        fieldsets = [(None, {"fields": fields, "description": MARKDOWN_NOTE})]
+        if self.markdown_fields:
+            fieldsets.append(("Preview", {"fields": self.preview_fields()}))
+        return fieldsets
+
+    def get_deleted_objects(self, objs, request):
+        """Never list learners' ticks (they are private): say why instead."""
+        deleted, model_count, perms_needed, protected = super().get_deleted_objects(objs, request)
+        ticks = [entry for entry in protected if isinstance(entry, Completion)]
+        if ticks:
+            protected = [entry for entry in protected if not isinstance(entry, Completion)]
+            protected.insert(
+                0,
+                f"{len(ticks)} learner tick{'s' if len(ticks) != 1 else ''}: learners have "
+                "ticked this on their roadmap. Untick “Published” to hide it instead.",
+            )
+        return deleted, model_count, perms_needed, protected
+
+
+class ContentListInline(admin.StackedInline):
+    model = ContentList
+    extra = 0
+    fields = ("heading", "slug", "position", "intro", "style", "outro", "published")
+    prepopulated_fields = {"slug": ("heading",)}
+    show_change_link = True
+
+
+@admin.register(Section)
+class SectionAdmin(ContentAdmin):
+    list_display = ("title", "position", "feature", "published")
+    list_editable = ("position", "published")
+    list_filter = ("published", "feature")
+    search_fields = ("title", "body", "closing")
+    prepopulated_fields = {"slug": ("title",)}
+    markdown_fields = ("body", "closing")
+    inlines = [ContentListInline]
+
+
+class ListItemInline(admin.TabularInline):
+    model = ListItem
+    extra = 1
+    fields = ("text", "slug", "position", "description", "published")
+    prepopulated_fields = {"slug": ("text",)}
+
+
+@admin.register(ContentList)
+class ContentListAdmin(ContentAdmin):
+    list_display = ("__str__", "section", "position", "style", "published")
+    list_editable = ("position", "published")
+    list_filter = ("published", "section")
+    list_select_related = ("section",)
+    search_fields = ("heading", "intro", "outro", "items__text")
+    prepopulated_fields = {"slug": ("heading",)}
+    markdown_fields = ("intro", "outro")
+    inlines = [ListItemInline]
+
+
+@admin.register(ListItem)
+class ListItemAdmin(ContentAdmin):
+    list_display = ("text", "content_list", "position", "published")
+    list_editable = ("position", "published")
+    list_filter = ("published", "content_list__section")
+    list_select_related = ("content_list",)
+    search_fields = ("text", "description")
+    prepopulated_fields = {"slug": ("text",)}
+
+
+class SkillInline(admin.TabularInline):
+    model = Skill
+    extra = 1
+    fields = ("name", "slug", "position", "group", "description", "published")
+    prepopulated_fields = {"slug": ("name",)}
+    show_change_link = True
+
+
+@admin.register(SkillCategory)
+class SkillCategoryAdmin(ContentAdmin):
+    list_display = ("name", "position", "skill_count", "published")
+    list_editable = ("position", "published")
+    search_fields = ("name", "intro", "outro")
+    prepopulated_fields = {"slug": ("name",)}
+    markdown_fields = ("intro", "outro")
+    inlines = [SkillInline]
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).annotate(skills_total=Count("skills"))
+
+    @admin.display(description="skills", ordering="skills_total")
+    def skill_count(self, obj):
+        return obj.skills_total
+
+
+@admin.register(Skill)
+class SkillAdmin(ContentAdmin):
+    list_display = ("name", "category", "position", "published")
+    list_editable = ("position", "published")
+    list_filter = ("published", "category", "stages")
+    list_select_related = ("category",)
+    search_fields = ("name", "description", "group")
+    prepopulated_fields = {"slug": ("name",)}
+    filter_horizontal = ("stages",)
+
+
+class ChecklistItemInline(admin.TabularInline):
+    model = ChecklistItem
+    extra = 1
+    fields = ("title", "slug", "position", "description", "project", "published")
+    prepopulated_fields = {"slug": ("title",)}
+    show_change_link = True
+
+
+@admin.register(RoadmapStage)
+class RoadmapStageAdmin(ContentAdmin):
+    list_display = ("number", "title", "item_count", "published")
+    list_display_links = ("title",)
+    list_editable = ("published",)
+    search_fields = ("title", "intro", "outro", "items__title")
+    prepopulated_fields = {"slug": ("title",)}
+    markdown_fields = ("intro", "outro")
+    inlines = [ChecklistItemInline]
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).annotate(items_total=Count("items"))
+
+    @admin.display(description="checklist items", ordering="items_total")
+    def item_count(self, obj):
+        return obj.items_total
+
+
+@admin.register(ChecklistItem)
+class ChecklistItemAdmin(ContentAdmin):
+    list_display = ("title", "stage", "position", "ticked_by", "published")
+    list_editable = ("position", "published")
+    list_filter = ("published", "stage")
+    list_select_related = ("stage",)
+    search_fields = ("title", "description")
+    prepopulated_fields = {"slug": ("title",)}
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).annotate(ticks=Count("completions"))
+
+    @admin.display(description="learners who ticked it", ordering="ticks")
+    def ticked_by(self, obj):
+        return obj.ticks
+
+
+@admin.register(PortfolioProject)
+class PortfolioProjectAdmin(ContentAdmin):
+    list_display = ("title", "skill_area", "position", "published")
+    list_editable = ("position", "published")
+    search_fields = ("title", "skill_area", "description")
+    prepopulated_fields = {"slug": ("title",)}
+    filter_horizontal = ("skills",)
+    markdown_fields = ("description",)
+
+
+@admin.register(CareerLevel)
+class CareerLevelAdmin(ContentAdmin):
+    list_display = ("title", "min_years", "max_years", "position", "published")
+    list_editable = ("position", "published")
+    search_fields = ("title", "description")
+    prepopulated_fields = {"slug": ("title",)}
+    markdown_fields = ("description",)
+
+
+@admin.register(SalaryBand)
+class SalaryBandAdmin(ContentAdmin):
+    list_display = ("level", "min_usd", "max_usd", "max_is_open", "position", "published")
+    list_editable = ("position", "published")
+    search_fields = ("level",)
+    prepopulated_fields = {"slug": ("level",)}
+
+
+@admin.register(Provider)
+class ProviderAdmin(ContentAdmin):
+    list_display = ("name", "url", "published")
+    list_editable = ("published",)
+    search_fields = ("name",)
+    prepopulated_fields = {"slug": ("name",)}
+
+
+@admin.register(Certification)
+class CertificationAdmin(ContentAdmin):
+    list_display = ("name", "provider", "position", "published")
+    list_editable = ("position", "published")
+    list_filter = ("published", "provider")
+    list_select_related = ("provider",)
+    search_fields = ("name", "description", "provider__name")
+    prepopulated_fields = {"slug": ("name",)}
+    markdown_fields = ("description",)
+
+
+@admin.register(Completion)
+class CompletionAdmin(admin.ModelAdmin):
+    """Learners' ticks: visible to superusers only, and read-only (editors get 403)."""
+
+    list_display = ("item", "completed_at")
+    list_select_related = ("item",)
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False

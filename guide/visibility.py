@@ -1,0 +1,37 @@
+"""Who sees drafts: editors do, readers never.
+
+Unpublished content is hidden from readers everywhere (pages, lists, filters, search,
+the roadmap) by one mechanism: the content models' default manager leaves out drafts
+while `drafts_visible` is false. `DraftsMiddleware` sets it for each request; outside
+requests (management commands, fixtures, the shell) everything is visible.
+"""
+
+from contextvars import ContextVar
+
+from django.conf import settings
+from django.http import HttpRequest
+
+drafts_visible: ContextVar[bool] = ContextVar("drafts_visible", default=True)
+
+EDITOR_PERMISSION = "guide.change_section"
+
+
+def is_editor(request: HttpRequest) -> bool:
+    """Staff who may edit the guide. A visitor without a session cookie is not one:
+    this check then leaves the session alone, so readers' pages stay cacheable."""
+    if settings.SESSION_COOKIE_NAME not in request.COOKIES:
+        return False
+    user = request.user
+    return user.is_active and user.is_staff and user.has_perm(EDITOR_PERMISSION)
+
+
+class DraftsMiddleware:
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest):
+        token = drafts_visible.set(is_editor(request))
+        try:
+            return self.get_response(request)
+        finally:
+            drafts_visible.reset(token)
