@@ -6,7 +6,8 @@ version), a published flag for drafts, and a preview of its Markdown after savin
 
 from django.contrib import admin
 from django.db.models import Count
-from django.utils.html import format_html
+from django.utils.html import format_html_join
+from django.utils.text import capfirst
 from simple_history.admin import SimpleHistoryAdmin
 
 from guide.markdown import render_markdown
@@ -54,14 +55,14 @@ class ContentAdmin(SimpleHistoryAdmin):
 
     @admin.display(description="Preview (after saving)")
     def preview(self, obj):
-        parts = [
-            format_html(
-                '<div class="markdown-preview">{}</div>', render_markdown(getattr(obj, name))
-            )
-            for name in self.markdown_fields
-            if obj and getattr(obj, name)
-        ]
-        return format_html("{}", "".join(parts)) if parts else "Nothing to preview yet."
+        texts = [getattr(obj, name) for name in self.markdown_fields] if obj else []
+        if not any(texts):
+            return "Nothing to preview yet."
+        return format_html_join(
+            "",
+            '<div class="markdown-preview">{}</div>',
+            ((render_markdown(t),) for t in texts if t),
+        )
 
     def get_fieldsets(self, request, obj=None):
         fields = [
@@ -75,9 +76,11 @@ class ContentAdmin(SimpleHistoryAdmin):
     def get_deleted_objects(self, objs, request):
         """Never list learners' ticks (they are private): say why instead."""
         deleted, model_count, perms_needed, protected = super().get_deleted_objects(objs, request)
-        ticks = [entry for entry in protected if isinstance(entry, Completion)]
+        perms_needed.discard(Completion._meta.verbose_name)  # ticks are protected, not deletable
+        tick_label = f"{capfirst(Completion._meta.verbose_name)}:"
+        ticks = [entry for entry in protected if str(entry).startswith(tick_label)]
         if ticks:
-            protected = [entry for entry in protected if not isinstance(entry, Completion)]
+            protected = [entry for entry in protected if entry not in ticks]
             protected.insert(
                 0,
                 f"{len(ticks)} learner tick{'s' if len(ticks) != 1 else ''}: learners have "

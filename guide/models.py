@@ -476,6 +476,7 @@ class Completion(models.Model):
 
     class Meta:
         ordering = ["completed_at"]
+        verbose_name = "learner tick"
         constraints = [
             models.UniqueConstraint(
                 fields=["user", "item"], name="%(app_label)s_%(class)s_unique_user_item"
@@ -483,7 +484,7 @@ class Completion(models.Model):
         ]
 
     def __str__(self):
-        return f"{self.user} ticked {self.item}"
+        return f"a tick on “{self.item}”"  # never who ticked it: that stays private
 
 
 class StageNote(models.Model):

@@ -8,8 +8,9 @@ from django.db.models.signals import m2m_changed, post_delete, post_save
 from guide.models import Content, ContentVersion
 
 
-def bump_content_version(sender, raw: bool = False, **kwargs) -> None:
-    if not raw:
+def bump_content_version(sender, raw: bool = False, action: str = "post", **kwargs) -> None:
+    # m2m_changed reports each change twice (pre_ and post_): count it once.
+    if not raw and action.startswith("post"):
         ContentVersion.bump()
 
 

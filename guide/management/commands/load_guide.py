@@ -49,6 +49,26 @@ def make_room(objects: list[dict]) -> None:
             model.objects.filter(pk=pk).update(**{field: top + offset})
 
 
+def record_history(objects: list[dict]) -> None:
+    """Keep each loaded row's state in its history, so editors can go back to it."""
+    slugs: dict[str, set[str]] = {}
+    for entry in objects:
+        slugs.setdefault(entry["model"], set()).add(entry["fields"]["slug"])
+    for label, loaded in slugs.items():
+        model = apps.get_model(label)
+        rows = list(model.objects.filter(slug__in=loaded))
+        known = set(
+            model.history.filter(id__in=[row.pk for row in rows]).values_list("id", flat=True)
+        )
+        for update, batch in (
+            (False, [r for r in rows if r.pk not in known]),
+            (True, [r for r in rows if r.pk in known]),
+        ):
+            model.history.bulk_history_create(
+                batch, update=update, default_change_reason="Loaded from the fixture file"
+            )
+
+
 class Command(BaseCommand):
     help = (
         "Load the guide's content from fixtures/guide.json. Rows are matched by slug, "
@@ -73,6 +93,7 @@ class Command(BaseCommand):
             with transaction.atomic():
                 make_room(objects)
                 call_command("loaddata", fixture, verbosity=options["verbosity"])
+                record_history(objects)
                 ContentVersion.bump()
         except IntegrityError as error:
             raise CommandError(
