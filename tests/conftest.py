@@ -1,7 +1,10 @@
+import importlib
 import os
 
 import pytest
+from django.apps import apps as django_apps
 from django.conf import settings
+from django.contrib.auth.models import Group
 from django.core.management import call_command
 
 # Playwright's sync API runs an event loop in the test thread; Django's ORM
@@ -22,6 +25,15 @@ def pytest_configure(config):
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
     settings.WHITENOISE_AUTOREFRESH = True
     settings.WHITENOISE_USE_FINDERS = True
+
+
+@pytest.fixture
+def editors_group(db):
+    """The Editors group, as its data migration makes it (a transactional test's flush
+    empties every table, so tests that need the group ask for it)."""
+    migration = importlib.import_module("guide.migrations.0004_editors_group")
+    migration.create_editors(django_apps, None)
+    return Group.objects.get(name=migration.EDITORS)
 
 
 @pytest.fixture

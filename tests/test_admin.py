@@ -28,9 +28,9 @@ PASSWORD = "an editor's passphrase"
 
 
 @pytest.fixture
-def editor(db):
+def editor(editors_group):
     user = User.objects.create_user("edith", "edith@example.org", PASSWORD, is_staff=True)
-    user.groups.add(Group.objects.get(name="Editors"))
+    user.groups.add(editors_group)
     return user
 
 

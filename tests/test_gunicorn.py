@@ -7,6 +7,7 @@ import socket
 import subprocess
 import sys
 import time
+import urllib.error
 import urllib.request
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
@@ -186,4 +187,37 @@ CREATE_USER = (
 COUNT_TICKS = (
     "from guide.models import Completion; "
     "print(Completion.objects.filter(user__username='{name}').count())"
+)
+
+
+def test_an_edit_is_seen_through_every_worker_on_the_next_request(served):
+    base, manage = served
+    status, headers, body = fetch(base + "/certifications/")
+    etag = headers["ETag"]
+    assert b"Azure AI Engineer Associate" in body
+    # Unchanged content: every worker answers "not modified".
+    for _ in range(4):
+        request = urllib.request.Request(
+            base + "/certifications/", headers={"If-None-Match": etag}
+        )
+        try:
+            urllib.request.urlopen(request, timeout=10)
+            raise AssertionError("expected 304")
+        except urllib.error.HTTPError as error:
+            assert error.code == 304
+    manage("shell", "-v", "0", "-c", RENAME_CERTIFICATION)
+    for _ in range(4):  # whichever worker answers, the edit is there
+        request = urllib.request.Request(
+            base + "/certifications/", headers={"If-None-Match": etag}
+        )
+        with urllib.request.urlopen(request, timeout=10) as response:
+            assert response.status == 200
+            assert b"Azure AI Engineer Associate (AI-102)" in response.read()
+            assert response.headers["ETag"] != etag
+
+
+RENAME_CERTIFICATION = (
+    "from guide.models import Certification as C; "
+    "c = C.objects.get(slug='azure-ai-engineer-associate'); "
+    "c.name = 'Azure AI Engineer Associate (AI-102)'; c.save()"
 )
