@@ -216,14 +216,23 @@ class ChecklistItemAdmin(ContentAdmin):
         return obj.ticks
 
 
+class ProjectSkillInline(admin.TabularInline):
+    model = PortfolioProject.skills.through
+    extra = 1
+    autocomplete_fields = ("skill",)
+    verbose_name = "skill it demonstrates"
+    verbose_name_plural = "skills it demonstrates"
+
+
 @admin.register(PortfolioProject)
 class PortfolioProjectAdmin(ContentAdmin):
     list_display = ("title", "skill_area", "position", "published")
     list_editable = ("position", "published")
     search_fields = ("title", "skill_area", "description")
     prepopulated_fields = {"slug": ("title",)}
-    filter_horizontal = ("skills",)
+    exclude = ("skills",)
     markdown_fields = ("description",)
+    inlines = [ProjectSkillInline]
 
 
 @admin.register(CareerLevel)

@@ -313,3 +313,36 @@ def test_markdown_is_previewed_after_saving(editor_client, content):
     assert "<script>alert" not in page.text
     assert "simple formatting: **bold**" in page.text
     assert 'href="/guide/conclusion/"' in page.text or "View on site" in page.text
+
+
+def test_a_projects_skills_are_edited_inline(editor_client, content):
+    from guide.models import PortfolioProject
+
+    project = PortfolioProject.objects.get(slug="resume-screening-tool")
+    page = editor_client.get(change_url(project))
+    assert "Skills it demonstrates" in page.text
+    links = list(PortfolioProject.skills.through.objects.filter(portfolioproject=project))
+    prefix = "PortfolioProject_skills-"
+    data = form_data(project)
+    data.pop("skills")
+    data |= {
+        f"{prefix}TOTAL_FORMS": len(links) + 1,
+        f"{prefix}INITIAL_FORMS": len(links),
+        f"{prefix}MIN_NUM_FORMS": 0,
+        f"{prefix}MAX_NUM_FORMS": 1000,
+    }
+    for index, link in enumerate(links):
+        data |= {
+            f"{prefix}{index}-id": link.pk,
+            f"{prefix}{index}-portfolioproject": project.pk,
+            f"{prefix}{index}-skill": link.skill_id,
+        }
+    data |= {
+        f"{prefix}{len(links)}-portfolioproject": project.pk,
+        f"{prefix}{len(links)}-skill": Skill.objects.get(slug="large-language-models").pk,
+    }
+    response = editor_client.post(change_url(project), data)
+    assert response.status_code == HTTPStatus.FOUND, response.context["errors"]
+    assert project.skills.filter(slug="large-language-models").exists()
+    tag = '<a href="?skill=large-language-models">Large language models</a>'
+    assert tag in Client().get("/projects/").text
