@@ -17,7 +17,7 @@ for c in python3.14 python3.13 python3.12 python3 \
 done
 endef
 
-.PHONY: help install install-dev run dev test lint format content editor export clean
+.PHONY: help install install-dev run dev test lint format content editor export bench clean
 
 help:
 	@echo "make run      serve the site with gunicorn at http://$(HOST):$(PORT) (SQLite under var/)"
@@ -28,6 +28,7 @@ help:
 	@echo "make content  reload fixtures/guide.json into the database (overwrites edits)"
 	@echo "make editor   create an editor account for /admin/ (asks for name and password)"
 	@echo "make export   write the current content to fixtures/guide.json"
+	@echo "make bench    measure throughput, latency and page weight under gunicorn"
 
 $(PY):
 	@py=$$($(find_python)); \
@@ -90,3 +91,7 @@ editor: install
 
 export: install
 	$(PY) manage.py export_guide
+
+# Throughput, latency and page weight of the site as `make run` serves it (prints figures).
+bench: install-dev
+	$(PY) tests/benchmark.py
