@@ -133,12 +133,20 @@ def section(request: HttpRequest, slug: str) -> HttpResponse:
     return render(request, "guide/section.html", context)
 
 
+def filtered_page(view):
+    """A reading page with a filter form: GET only, a cacheable whole page or region."""
+    return require_safe(vary_on_headers("HX-Request")(condition(etag_func=reader_etag)(view)))
+
+
 def render_filtered(
     request: HtmxHttpRequest,
     template: str,
-    context: dict,
     form: FilterForm,
+    *,
+    noun: str,
+    count: int | None,
     partial: str = "results",
+    **context,
 ) -> HttpResponse:
     """Render a page with a filter form: the results region alone for htmx requests.
 
@@ -148,13 +156,17 @@ def render_filtered(
     if request.htmx and not request.htmx.history_restore_request:
         template = f"{template}#{partial}"
     status = HTTPStatus.OK if form.is_valid() else HTTPStatus.BAD_REQUEST
-    context = {"form": form, "active_filters": form.active_filters(), **context}
+    context |= {
+        "form": form,
+        "active_filters": form.active_filters(),
+        "noun": noun,
+        "count": count,
+        "filtered": bool(form.filters()),
+    }
     return render(request, template, context, status=status)
 
 
-@require_safe
-@vary_on_headers("HX-Request")
-@condition(etag_func=reader_etag)
+@filtered_page
 def skills(request: HtmxHttpRequest) -> HttpResponse:
     form = SkillFilterForm(request.GET)
     filters = form.filters()
@@ -170,19 +182,18 @@ def skills(request: HtmxHttpRequest) -> HttpResponse:
         for category in SkillCategory.objects.with_skills(matches)
         if category.shown_skills
     ]
-    context = {
-        "section": section_for(Section.Feature.SKILLS),
-        "categories": categories,
-        "noun": "skill",
-        "count": sum(len(category.shown_skills) for category in categories),
-        "filtered": bool(filters),
-    }
-    return render_filtered(request, "guide/skills.html", context, form)
+    return render_filtered(
+        request,
+        "guide/skills.html",
+        form,
+        noun="skill",
+        count=sum(len(category.shown_skills) for category in categories),
+        section=section_for(Section.Feature.SKILLS),
+        categories=categories,
+    )
 
 
-@require_safe
-@vary_on_headers("HX-Request")
-@condition(etag_func=reader_etag)
+@filtered_page
 def projects(request: HtmxHttpRequest) -> HttpResponse:
     form = ProjectFilterForm(request.GET)
     filters = form.filters()
@@ -194,19 +205,18 @@ def projects(request: HtmxHttpRequest) -> HttpResponse:
     if "skill" in filters:
         rows = rows.filter(skills__slug=filters["skill"])
     rows = list(rows.distinct()) if form.is_valid() else []
-    context = {
-        "projects": rows,
-        "stage": RoadmapStage.objects.filter(items__project__isnull=False).first(),
-        "noun": "project",
-        "count": len(rows),
-        "filtered": bool(filters),
-    }
-    return render_filtered(request, "guide/projects.html", context, form)
+    return render_filtered(
+        request,
+        "guide/projects.html",
+        form,
+        noun="project",
+        count=len(rows),
+        projects=rows,
+        stage=RoadmapStage.objects.filter(items__project__isnull=False).first(),
+    )
 
 
-@require_safe
-@vary_on_headers("HX-Request")
-@condition(etag_func=reader_etag)
+@filtered_page
 def career(request: HtmxHttpRequest) -> HttpResponse:
     form = CareerFilterForm(request.GET)
     filters = form.filters()
@@ -214,40 +224,38 @@ def career(request: HtmxHttpRequest) -> HttpResponse:
     if "years" in filters:
         levels = levels.fitting(filters["years"])
     levels = list(levels) if form.is_valid() else []
-    context = {
-        "section": section_for(Section.Feature.CAREER),
-        "levels": levels,
-        "noun": "career level",
-        "count": len(levels),
-        "filtered": bool(filters),
-    }
-    return render_filtered(request, "guide/career.html", context, form)
+    return render_filtered(
+        request,
+        "guide/career.html",
+        form,
+        noun="career level",
+        count=len(levels),
+        section=section_for(Section.Feature.CAREER),
+        levels=levels,
+    )
 
 
-@require_safe
-@vary_on_headers("HX-Request")
-@condition(etag_func=reader_etag)
+@filtered_page
 def salaries(request: HtmxHttpRequest) -> HttpResponse:
     form = SalaryFilterForm(request.GET)
-    filters = form.filters()
+    level = form.filters().get("level")
     every_band = list(SalaryBand.objects.all())
-    bands = [band for band in every_band if filters.get("level", band.slug) == band.slug]
+    bands = [band for band in every_band if level in (None, band.slug)]
     if not form.is_valid():
         bands = []
-    context = {
-        "section": section_for(Section.Feature.SALARIES),
-        "bands": bands,
-        "chart": salary_chart(bands, scale_to=every_band),
-        "noun": "salary band",
-        "count": len(bands),
-        "filtered": bool(filters),
-    }
-    return render_filtered(request, "guide/salaries.html", context, form)
+    return render_filtered(
+        request,
+        "guide/salaries.html",
+        form,
+        noun="salary band",
+        count=len(bands),
+        section=section_for(Section.Feature.SALARIES),
+        bands=bands,
+        chart=salary_chart(bands, scale_to=every_band),
+    )
 
 
-@require_safe
-@vary_on_headers("HX-Request")
-@condition(etag_func=reader_etag)
+@filtered_page
 def certifications(request: HtmxHttpRequest) -> HttpResponse:
     form = CertificationFilterForm(request.GET)
     filters = form.filters()
@@ -257,33 +265,33 @@ def certifications(request: HtmxHttpRequest) -> HttpResponse:
     if "q" in filters:
         rows = rows.filter(words_q(filters["q"], ["name", "description", "provider__name"]))
     rows = list(rows) if form.is_valid() else []
-    context = {
-        "section": section_for(Section.Feature.CERTIFICATIONS),
-        "certifications": rows,
-        "noun": "certification",
-        "count": len(rows),
-        "filtered": bool(filters),
-    }
-    return render_filtered(request, "guide/certifications.html", context, form)
+    return render_filtered(
+        request,
+        "guide/certifications.html",
+        form,
+        noun="certification",
+        count=len(rows),
+        section=section_for(Section.Feature.CERTIFICATIONS),
+        certifications=rows,
+    )
 
 
-@require_safe
-@vary_on_headers("HX-Request")
-@condition(etag_func=reader_etag)
+@filtered_page
 def search_page(request: HtmxHttpRequest) -> HttpResponse:
     form = SearchForm(request.GET)
     text = form.filters().get("q", "")
     hits = search(text)
-    context = {
-        "query": text,
-        "hits": hits,
-        "noun": "result",
-        "count": len(hits) if text else None,
-        "filtered": bool(text),
-    }
-    # The header's search box asks for its own short list of results.
-    partial = "live" if request.htmx.target == LIVE_SEARCH_TARGET else "results"
-    return render_filtered(request, "guide/search.html", context, form, partial)
+    return render_filtered(
+        request,
+        "guide/search.html",
+        form,
+        noun="result",
+        count=len(hits) if text else None,
+        # The header's search box asks for its own short list of results.
+        partial="live" if request.htmx.target == LIVE_SEARCH_TARGET else "results",
+        query=text,
+        hits=hits,
+    )
 
 
 @never_cache
