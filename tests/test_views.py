@@ -1,7 +1,7 @@
 from http import HTTPStatus
 
 import pytest
-from django.db import DatabaseError
+from django.db import DatabaseError, models
 from django.urls import reverse
 
 from guide.models import RoadmapStage, Section
@@ -113,8 +113,14 @@ def test_stage_page_lists_items_and_skills(client, content):
     assert 'href="/roadmap/learn-programming-fundamentals/"' in response.text
 
 
-def test_roadmap_lists_the_six_stages_in_order(client, content):
-    response = client.get(reverse("guide:roadmap"))
+@pytest.mark.parametrize("name", ["guide:roadmap", "guide:home"])
+def test_the_six_stages_are_listed_in_order(client, content, name):
+    # Create the stages in reverse so that the database's own order is the wrong one.
+    stages = list(RoadmapStage.objects.values_list("pk", flat=True))
+    RoadmapStage.objects.filter(pk__in=stages).update(number=models.F("number") + 100)
+    for offset, pk in enumerate(reversed(stages)):
+        RoadmapStage.objects.filter(pk=pk).update(number=6 - offset)
+    response = client.get(reverse(name))
     positions = [response.text.index(f"Stage {n}</span>") for n in range(1, 7)]
     assert positions == sorted(positions)
 

@@ -110,7 +110,8 @@ def home(request: HttpRequest) -> HttpResponse:
     context = {
         "introduction": sections[0] if sections else None,
         "sections": sections[1:],
-        "stages": RoadmapStage.objects.annotate(item_count=Count("items")),
+        # Meta.ordering does not apply to aggregating queries: order explicitly.
+        "stages": RoadmapStage.objects.annotate(item_count=Count("items")).order_by("number"),
     }
     return render(request, "guide/home.html", context)
 
