@@ -1,19 +1,11 @@
-from django.conf import settings
 from django.http import HttpRequest
 
-from guide.visibility import drafts_visible
+from guide.visibility import drafts_visible, signed_in_user
 
 
 def account(request: HttpRequest) -> dict:
-    """The signed-in user, or None, without touching the session of a cookieless visitor.
-
-    Reading the session adds `Vary: Cookie`; a reader who has no session cookie cannot be
-    signed in, so their pages stay free of per-visitor state and cacheable whole.
-    """
-    if settings.SESSION_COOKIE_NAME not in request.COOKIES:
-        return {"account_user": None}
-    user = request.user
-    return {"account_user": user if user.is_authenticated else None}
+    """The signed-in user, or None (a cookieless visitor's session stays unread)."""
+    return {"account_user": signed_in_user(request)}
 
 
 def drafts(request: HttpRequest) -> dict:

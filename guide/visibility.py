@@ -16,13 +16,27 @@ drafts_visible: ContextVar[bool] = ContextVar("drafts_visible", default=True)
 EDITOR_PERMISSION = "guide.change_section"
 
 
-def is_editor(request: HttpRequest) -> bool:
-    """Staff who may edit the guide. A visitor without a session cookie is not one:
-    this check then leaves the session alone, so readers' pages stay cacheable."""
-    if settings.SESSION_COOKIE_NAME not in request.COOKIES:
-        return False
+def has_session(request: HttpRequest) -> bool:
+    """Whether the visitor has a session cookie.
+
+    Asking leaves the session unread (reading it adds `Vary: Cookie`): a reader without a
+    session cannot be signed in, and gets pages free of per-visitor state.
+    """
+    return settings.SESSION_COOKIE_NAME in request.COOKIES
+
+
+def signed_in_user(request: HttpRequest):
+    """The signed-in user, or None; the session is read only if there is one."""
+    if not has_session(request):
+        return None
     user = request.user
-    return user.is_active and user.is_staff and user.has_perm(EDITOR_PERMISSION)
+    return user if user.is_authenticated else None
+
+
+def is_editor(request: HttpRequest) -> bool:
+    """Staff who may edit the guide."""
+    user = signed_in_user(request)
+    return bool(user and user.is_active and user.is_staff and user.has_perm(EDITOR_PERMISSION))
 
 
 class DraftsMiddleware:

@@ -35,6 +35,7 @@ from guide.models import (
     SkillCategory,
 )
 from guide.search import search, words_q
+from guide.visibility import has_session
 
 LIVE_SEARCH_TARGET = "site-search-results"
 
@@ -61,7 +62,7 @@ def reader_etag(request: HtmxHttpRequest, *args, **kwargs) -> str | None:
     Only for visitors without a session (their pages are the same for everyone); an edit
     bumps the shared version, so the next request gets the new page, never a stale 304.
     """
-    if settings.SESSION_COOKIE_NAME in request.COOKIES:
+    if has_session(request):
         return None
     region = "region" if request.htmx else "page"
     return f'"{ContentVersion.current()}-{code_fingerprint()}-{region}"'
