@@ -73,6 +73,8 @@ INSTALLED_APPS = [
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    # Right after whitenoise: a cached reading page skips everything below.
+    "guide.pagecache.PageCacheMiddleware",
     "django.middleware.csp.ContentSecurityPolicyMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -121,6 +123,9 @@ else:
             # Tests use a file too (not shared memory, which fails concurrent writers at
             # once instead of queueing them), so they exercise what production runs.
             "TEST": {"NAME": VAR_DIR / "test-db.sqlite3"},
+            # One connection per worker thread, kept: no open and PRAGMAs per request.
+            "CONN_MAX_AGE": 600,
+            "CONN_HEALTH_CHECKS": True,
             "OPTIONS": {
                 # Writers queue instead of failing with "database is locked".
                 "transaction_mode": "IMMEDIATE",

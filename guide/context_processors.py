@@ -1,11 +1,18 @@
 from django.http import HttpRequest
 
+from guide.pagecache import has_private_state
 from guide.visibility import drafts_visible, signed_in_user
 
 
 def account(request: HttpRequest) -> dict:
-    """The signed-in user, or None (a cookieless visitor's session stays unread)."""
-    return {"account_user": signed_in_user(request)}
+    """The signed-in user, or None (a cookieless visitor's session stays unread), and
+    whether the visitor has a session (then forms carry a CSRF token) or starts one now."""
+    session = getattr(request, "session", None)
+    started = session is not None and session.modified
+    return {
+        "account_user": signed_in_user(request),
+        "has_session": has_private_state(request) or started,
+    }
 
 
 def drafts(request: HttpRequest) -> dict:

@@ -1,15 +1,20 @@
 """Throughput, latency and page weight of the site as `make run` serves it.
 
 Run with `make bench`. It builds a fresh SQLite site under a temporary folder, serves it
-with gunicorn as `make run` does, then prints:
-- requests per second and p50/p95 latency per page, from a fixed number of requests
-  sent by parallel clients on this machine (loopback only);
-- each page's weight as Chromium receives it (HTML, CSS, JS; compressed), when Debian's
-  Chromium is installed.
-Figures, not assertions: compare runs on the same machine.
+with gunicorn as `make run` does, then prints, for each page and each kind of visitor:
+- requests per second, and the ratio to the site's own stylesheet served by the same
+  server in the same run (the figure to compare: these machines are shared and noisy);
+- p50 and p95 latency.
+Visitors: anonymous (the page cache answers), a guest who ticked something (every page
+rendered: the cold path) and a signed-in learner; then the htmx tick round trip. Load comes
+from `wrk` when installed (`apt-get install -y wrk`), else from a Python client, which
+is slower and says so. Last, each page's weight as Chromium receives it, when installed.
+Figures, not assertions.
 """
 
+import http.client
 import os
+import re
 import shutil
 import socket
 import statistics
@@ -20,6 +25,7 @@ import time
 import urllib.request
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
+from urllib.parse import urlencode
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 BIN = Path(sys.executable).parent
@@ -28,13 +34,14 @@ PAGES = [
     "/guide/essential-skills/",
     "/roadmap/",
     "/roadmap/learn-deep-learning/",
+    "/skills/",
     "/skills/?category=mlops",
     "/salaries/",
     "/search/?q=learning",
-    "/healthz",
 ]
-REQUESTS_PER_PAGE = int(os.environ.get("BENCH_REQUESTS", "400"))
-CLIENTS = int(os.environ.get("BENCH_CLIENTS", "8"))
+SECONDS = int(os.environ.get("BENCH_SECONDS", "5"))
+CONNECTIONS = int(os.environ.get("BENCH_CONNECTIONS", "16"))
+PASSWORD = "bench horse 1"
 
 
 def free_port() -> int:
@@ -46,14 +53,19 @@ def free_port() -> int:
 def serve(var: Path) -> tuple[subprocess.Popen, str]:
     env = {k: v for k, v in os.environ.items() if not k.startswith("DJANGO_")}
     env.pop("DATABASE_URL", None)
+    env.pop("REDIS_URL", None)
     env["DJANGO_VAR_DIR"] = str(var)
     for command in (["migrate", "--noinput"], ["load_guide"], ["collectstatic", "--noinput"]):
         subprocess.run(
-            [sys.executable, "manage.py", *command, "-v", "0"],
-            cwd=BASE_DIR,
-            env=env,
-            check=True,
+            [sys.executable, "manage.py", *command, "-v", "0"], cwd=BASE_DIR, env=env, check=True
         )
+    create = (
+        "from django.contrib.auth import get_user_model; "
+        f"get_user_model().objects.create_user('bench', password='{PASSWORD}')"
+    )
+    subprocess.run(
+        [sys.executable, "manage.py", "shell", "-c", create], cwd=BASE_DIR, env=env, check=True
+    )
     port = free_port()
     server = subprocess.Popen(
         [BIN / "gunicorn", "--config", "config/gunicorn.py", "--bind", f"127.0.0.1:{port}"]
@@ -74,26 +86,146 @@ def serve(var: Path) -> tuple[subprocess.Popen, str]:
     raise SystemExit("gunicorn did not start")
 
 
-def fetch(url: str) -> float:
+def request(base: str, method: str, path: str, headers: dict, body: str = ""):
+    host, port = base.removeprefix("http://").split(":")
+    connection = http.client.HTTPConnection(host, int(port), timeout=30)
+    connection.request(method, path, body=body or None, headers=headers)
+    response = connection.getresponse()
+    return response, response.read()
+
+
+def cookies_of(response) -> dict:
+    jar = {}
+    for header in response.headers.get_all("Set-Cookie") or []:
+        name, _, rest = header.partition("=")
+        jar[name] = rest.split(";")[0]
+    return jar
+
+
+def cookie_header(jar: dict) -> str:
+    return "; ".join(f"{name}={value}" for name, value in jar.items())
+
+
+def guest_cookies(base: str) -> dict:
+    """A guest who ticked one item: from then on every page of theirs is rendered."""
+    form = urlencode({"done": "1"})
+    headers = {"Origin": base, "Content-Type": "application/x-www-form-urlencoded"}
+    response, _ = request(base, "POST", "/progress/items/programming-functions/", headers, form)
+    return cookies_of(response)
+
+
+def signed_in_cookies(base: str) -> dict:
+    response, body = request(base, "GET", "/accounts/login/", {})
+    jar = cookies_of(response)
+    token = re.search(rb'name="csrfmiddlewaretoken" value="([^"]+)"', body).group(1).decode()
+    form = urlencode({"username": "bench", "password": PASSWORD, "csrfmiddlewaretoken": token})
+    headers = {
+        "Cookie": cookie_header(jar),
+        "Origin": base,
+        "Content-Type": "application/x-www-form-urlencoded",
+    }
+    response, _ = request(base, "POST", "/accounts/login/", headers, form)
+    jar |= cookies_of(response)
+    assert "sessionid" in jar, "logging in failed"
+    return jar
+
+
+def run_wrk(url: str, headers: dict) -> tuple[float, float, float]:
+    command = ["wrk", "-t2", f"-c{CONNECTIONS}", f"-d{SECONDS}s", "--latency", url]
+    for name, value in headers.items():
+        command += ["-H", f"{name}: {value}"]
+    output = subprocess.run(command, capture_output=True, text=True, check=True).stdout
+    rate = float(re.search(r"Requests/sec:\s+([\d.]+)", output).group(1))
+
+    def percentile(label: str) -> float:
+        value, unit = re.search(rf"{label}%\s+([\d.]+)(us|ms|s)", output).groups()
+        return float(value) * {"us": 0.001, "ms": 1.0, "s": 1000.0}[unit]
+
+    errors = re.search(r"Non-2xx or 3xx responses: (\d+)", output)
+    if errors:
+        print(f"  ! {errors.group(1)} error responses for {url}")
+    # wrk prints the 50th, 75th, 90th and 99th percentiles; p95 lies between the last two.
+    return rate, percentile("50"), (percentile("90") + percentile("99")) / 2
+
+
+def run_python(url: str, headers: dict, method: str = "GET", body: str = "") -> tuple:
+    deadline = time.perf_counter() + SECONDS
     start = time.perf_counter()
-    with urllib.request.urlopen(url, timeout=30) as response:
-        response.read()
-    return time.perf_counter() - start
+    host, port = url.removeprefix("http://").split("/", 1)[0].split(":")
+    path = "/" + url.removeprefix("http://").split("/", 1)[1]
+
+    def client(_) -> list[float]:
+        connection = http.client.HTTPConnection(host, int(port), timeout=30)
+        timings = []
+        while time.perf_counter() < deadline:
+            began = time.perf_counter()
+            connection.request(method, path, body=body or None, headers=headers)
+            response = connection.getresponse()
+            response.read()
+            if response.status >= 400:
+                raise SystemExit(f"{method} {path} answered {response.status}")
+            timings.append(time.perf_counter() - began)
+        connection.close()
+        return timings
+
+    workers = min(CONNECTIONS, 8)
+    with ThreadPoolExecutor(max_workers=workers) as pool:
+        timings = sorted(t for batch in pool.map(client, range(workers)) for t in batch)
+    elapsed = time.perf_counter() - start
+    p95 = timings[int(len(timings) * 0.95) - 1]
+    return len(timings) / elapsed, statistics.median(timings) * 1000, p95 * 1000
 
 
-def throughput(base: str) -> None:
-    print(f"\nThroughput: {REQUESTS_PER_PAGE} requests per page, {CLIENTS} parallel clients")
-    print(f"{'page':38} {'req/s':>8} {'p50 ms':>8} {'p95 ms':>8}")
-    with ThreadPoolExecutor(max_workers=CLIENTS) as pool:
+def measure(url: str, headers: dict) -> tuple[float, float, float]:
+    if shutil.which("wrk"):
+        return run_wrk(url, headers)
+    return run_python(url, headers)
+
+
+def throughput(base: str) -> list[str]:
+    _, css = request(base, "GET", "/", {})
+    stylesheet = re.search(rb'href="(/static/css/site\.[0-9a-f]+\.css)"', css).group(1).decode()
+    visitors = {
+        "anonymous": {},
+        "guest": {"Cookie": cookie_header(guest_cookies(base))},
+        "signed in": {"Cookie": cookie_header(signed_in_cookies(base))},
+    }
+    tool = "wrk" if shutil.which("wrk") else "a Python client (install wrk for truer figures)"
+    print(f"\nThroughput: {tool}, {CONNECTIONS} connections, {SECONDS} s per row\n")
+    print("| page | visitor | req/s | ratio to static | p50 ms | p95 ms |")
+    print("|---|---|---:|---:|---:|---:|")
+    reference, p50, p95 = measure(base + stylesheet, {"Accept-Encoding": "gzip, br"})
+    rows = [f"| static file {stylesheet} | | {reference:.0f} | 1.00 | {p50:.1f} | {p95:.1f} |"]
+    print(rows[0])
+    for who, headers in visitors.items():
         for page in PAGES:
-            url = base + page
-            list(pool.map(fetch, [url] * 20))  # warm up
-            start = time.perf_counter()
-            timings = sorted(pool.map(fetch, [url] * REQUESTS_PER_PAGE))
-            elapsed = time.perf_counter() - start
-            p50 = statistics.median(timings) * 1000
-            p95 = timings[int(len(timings) * 0.95) - 1] * 1000
-            print(f"{page:38} {REQUESTS_PER_PAGE / elapsed:8.0f} {p50:8.1f} {p95:8.1f}")
+            for _ in range(3):  # warm: the page cache and each worker's connections
+                request(base, "GET", page, headers)
+            rate, p50, p95 = measure(base + page, {**headers, "Accept-Encoding": "gzip, br"})
+            ratio = rate / reference
+            row = f"| {page} | {who} | {rate:.0f} | {ratio:.2f} | {p50:.1f} | {p95:.1f} |"
+            rows.append(row)
+            print(row)
+    # The htmx tick round trip of a signed-in learner: one state asked for, again and again.
+    jar = signed_in_cookies(base)
+    response, body = request(base, "GET", "/roadmap/", {"Cookie": cookie_header(jar)})
+    token = re.search(rb'name="csrfmiddlewaretoken" value="([^"]+)"', body).group(1).decode()
+    headers = {
+        "Cookie": cookie_header(jar),
+        "HX-Request": "true",
+        "X-CSRFToken": token,
+        "Content-Type": "application/x-www-form-urlencoded",
+    }
+    url = base + "/progress/items/programming-functions/"
+    static_py, _, _ = run_python(base + stylesheet, {})
+    rate, p50, p95 = run_python(url, headers, "POST", urlencode({"done": "1"}))
+    row = (
+        f"| htmx tick (POST) | signed in | {rate:.0f} | {rate / static_py:.2f} "
+        f"(to {static_py:.0f}/s static, same client) | {p50:.1f} | {p95:.1f} |"
+    )
+    rows.append(row)
+    print(row)
+    return rows
 
 
 def page_weight(base: str) -> None:
@@ -107,7 +239,7 @@ def page_weight(base: str) -> None:
     print(f"{'page':38} {'requests':>8} {'HTML kB':>8} {'total kB':>9} {'3rd-party':>9}")
     with sync_playwright() as playwright:
         browser = playwright.chromium.launch(executable_path=chromium, args=["--no-sandbox"])
-        for page_path in PAGES[:-1]:
+        for page_path in PAGES:
             context = browser.new_context()
             page = context.new_page()
             responses = []

@@ -40,3 +40,11 @@ def editors_group(db):
 def content(db):
     """The whole guide, loaded from the real fixture."""
     call_command("loaddata", FIXTURE, verbosity=0)
+
+
+@pytest.fixture(autouse=True)
+def empty_cache():
+    """Each test starts with an empty cache: no page kept by another test is served."""
+    from django.core.cache import cache
+
+    cache.clear()

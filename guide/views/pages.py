@@ -1,15 +1,11 @@
-import hashlib
-from functools import lru_cache
 from http import HTTPStatus
 
-from django.conf import settings
 from django.db import DatabaseError, connection
 from django.db.models import Count
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.views.decorators.cache import never_cache
-from django.views.decorators.http import condition, require_safe
-from django.views.decorators.vary import vary_on_headers
+from django.views.decorators.http import require_safe
 from django_htmx.middleware import HtmxDetails
 
 from guide.charts import salary_chart
@@ -26,7 +22,6 @@ from guide.models import (
     CareerLevel,
     Certification,
     ContentList,
-    ContentVersion,
     PortfolioProject,
     RoadmapStage,
     SalaryBand,
@@ -34,38 +29,14 @@ from guide.models import (
     Skill,
     SkillCategory,
 )
+from guide.pagecache import reader_page
 from guide.search import search, words_q
-from guide.visibility import has_session
 
 LIVE_SEARCH_TARGET = "site-search-results"
 
 
 class HtmxHttpRequest(HttpRequest):
     htmx: HtmxDetails
-
-
-@lru_cache(maxsize=1)
-def code_fingerprint() -> str:
-    """A short hash that changes with the code, templates and static files (a deploy)."""
-    digest = hashlib.sha256()
-    for folder in ("config", "guide", "templates", "static"):
-        for path in sorted((settings.BASE_DIR / folder).rglob("*")):
-            if path.is_file() and "__pycache__" not in path.parts:
-                stat = path.stat()
-                digest.update(f"{path}:{stat.st_size}:{stat.st_mtime_ns}".encode())
-    return digest.hexdigest()[:12]
-
-
-def reader_etag(request: HtmxHttpRequest, *args, **kwargs) -> str | None:
-    """The ETag of a reading page: the content version, the code, whole page or region.
-
-    Only for visitors without a session (their pages are the same for everyone); an edit
-    bumps the shared version, so the next request gets the new page, never a stale 304.
-    """
-    if has_session(request):
-        return None
-    region = "region" if request.htmx else "page"
-    return f'"{ContentVersion.current()}-{code_fingerprint()}-{region}"'
 
 
 def bad_request(request: HttpRequest, message: str) -> HttpResponse:
@@ -104,8 +75,7 @@ def section_for(feature: str) -> Section | None:
     return Section.objects.filter(feature=feature).first()
 
 
-@require_safe
-@condition(etag_func=reader_etag)
+@reader_page
 def home(request: HttpRequest) -> HttpResponse:
     sections = list(Section.objects.all())
     context = {
@@ -117,8 +87,7 @@ def home(request: HttpRequest) -> HttpResponse:
     return render(request, "guide/home.html", context)
 
 
-@require_safe
-@condition(etag_func=reader_etag)
+@reader_page
 def section(request: HttpRequest, slug: str) -> HttpResponse:
     sections = list(Section.objects.all())
     current = next((row for row in sections if row.slug == slug), None)
@@ -136,8 +105,8 @@ def section(request: HttpRequest, slug: str) -> HttpResponse:
 
 
 def filtered_page(view):
-    """A reading page with a filter form: GET only, a cacheable whole page or region."""
-    return require_safe(vary_on_headers("HX-Request")(condition(etag_func=reader_etag)(view)))
+    """A reading page with a filter form: a cacheable whole page or region."""
+    return reader_page(view)
 
 
 def render_filtered(

@@ -1,8 +1,9 @@
 """The roadmap with each learner's ticks, the ticking itself, and the progress dashboard.
 
-Every page here shows one learner's progress: they are never cached (`no-store`), so the
-back button never shows stale ticks. Learners reach only their own progress: nothing
-here takes a user id.
+Every page here shows one learner's progress: it is never cached for a visitor with a
+session (`no-store`), so the back button never shows stale ticks. A visitor without one
+has no ticks yet: the roadmap and stage pages are then reading pages like any other.
+Learners reach only their own progress: nothing here takes a user id.
 """
 
 import csv
@@ -18,8 +19,10 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
 from guide import progress as rules
+from guide.csrf import origin_checked_first_post
 from guide.forms import NoteForm, ResetForm, TickForm
 from guide.models import ChecklistItem, RoadmapStage, Section
+from guide.pagecache import has_private_state, reader_page
 from guide.views.pages import HtmxHttpRequest, bad_request, neighbours, section_for
 
 
@@ -28,8 +31,14 @@ def tracker(request: HtmxHttpRequest) -> rules.Tracker:
 
 
 def learner_progress(request: HtmxHttpRequest, *, with_notes: bool = False):
-    """Every stage with its items, and this learner's ticks on them."""
+    """Every stage with its items, and this learner's ticks on them.
+
+    A visitor without a session who is reading has no ticks: their session is left
+    unread, so the page is the same for all of them and can be cached whole.
+    """
     stages = list(RoadmapStage.objects.with_items())
+    if request.method in {"GET", "HEAD"} and not has_private_state(request):
+        return rules.roadmap_progress(tracker=rules.GuestTracker({}), stages=stages)
     notes = rules.notes_of(user=request.user) if with_notes else None
     return rules.roadmap_progress(tracker=tracker(request), stages=stages, notes=notes)
 
@@ -41,8 +50,7 @@ def safe_next(request: HtmxHttpRequest, url: str, fallback: str) -> str:
     return url if url and allowed else fallback
 
 
-@never_cache
-@require_safe
+@reader_page
 def roadmap(request: HtmxHttpRequest) -> HttpResponse:
     context = {
         "section": section_for(Section.Feature.ROADMAP),
@@ -52,8 +60,7 @@ def roadmap(request: HtmxHttpRequest) -> HttpResponse:
     return render(request, "guide/roadmap.html", context)
 
 
-@never_cache
-@require_safe
+@reader_page
 def stage(request: HtmxHttpRequest, slug: str) -> HttpResponse:
     progress = learner_progress(request)
     stages = [entry.stage for entry in progress.stages]
@@ -104,6 +111,7 @@ def rejected(request: HtmxHttpRequest, form: TickForm) -> HttpResponse:
     return response
 
 
+@origin_checked_first_post
 @require_POST
 def tick_item(request: HtmxHttpRequest, slug: str) -> HttpResponse:
     item = get_object_or_404(ChecklistItem.objects.select_related("stage"), slug=slug)
@@ -114,6 +122,7 @@ def tick_item(request: HtmxHttpRequest, slug: str) -> HttpResponse:
     return after_tick(request, form, item.stage, item.anchor, f"‘{item.title}’")
 
 
+@origin_checked_first_post
 @require_POST
 def tick_stage(request: HtmxHttpRequest, slug: str) -> HttpResponse:
     stage = get_object_or_404(RoadmapStage, slug=slug)

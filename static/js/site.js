@@ -49,6 +49,19 @@
     }
   });
 
+  // Pages cached for visitors without a session carry no CSRF token (their first tick is
+  // checked by its Origin). Once that tick has started a session, the swapped-in forms
+  // carry a token: every later request sends it, from whichever form it comes.
+  document.addEventListener("htmx:configRequest", function (event) {
+    if (event.detail.verb === "get" || event.detail.parameters.csrfmiddlewaretoken) {
+      return;
+    }
+    var field = document.querySelector("input[name=csrfmiddlewaretoken]");
+    if (field) {
+      event.detail.headers["X-CSRFToken"] = field.value;
+    }
+  });
+
   // The header's live search results close with Escape or a click elsewhere.
   function closeLiveResults() {
     var panel = document.getElementById("site-search-results");

@@ -1,0 +1,231 @@
+"""Whole reading pages for visitors without a session, kept in the shared cache.
+
+A reading page is the same for every visitor who has no session: `reader_page` marks such
+a response shareable (an ETag, `Cache-Control: public`), and `PageCacheMiddleware`, right
+after whitenoise, stores it and answers the next identical request from the cache, before
+any other middleware or view runs.
+
+What keys a page: the method (HEAD shares GET's entry), scheme, host, path, the query
+string in a normal order, every request header that changes the body (`VARIANT_HEADERS`),
+the content version and the release. An edit bumps the content version, so the next
+request to any worker or node misses and renders the new content: nothing stale is ever
+served. Only a 200 without cookies, not varying on `Cookie`, not private, is stored, and
+never for a visitor who has a session or a pending message.
+
+Stored pages carry no secret (no token, no per-visitor data), so they are kept compressed
+(gzip and Brotli) and served compressed to clients that accept it; nothing else is
+compressed by the app (BREACH).
+"""
+
+import gzip
+import hashlib
+import logging
+from functools import lru_cache, wraps
+from http import HTTPStatus
+from urllib.parse import parse_qsl, urlencode
+
+import brotli
+from django.conf import settings
+from django.core.cache import cache
+from django.core.exceptions import DisallowedHost
+from django.db import DatabaseError, connection
+from django.http import HttpRequest, HttpResponse, HttpResponseNotModified
+from django.utils.cache import patch_cache_control, patch_vary_headers
+from django.views.decorators.http import condition, require_safe
+from django.views.decorators.vary import vary_on_headers
+
+logger = logging.getLogger(__name__)
+
+# Request headers that change a page's body: htmx asks for a region, the header's live
+# search names its own target, a history restore needs the whole page.
+VARIANT_HEADERS = ("HX-Request", "HX-Target", "HX-History-Restore-Request")
+# Cookies that make a page the visitor's own: a session, or a message waiting to be shown.
+PRIVATE_COOKIES = (settings.SESSION_COOKIE_NAME, "messages")
+VERSION_KEY = "content-version"
+PAGE_TIMEOUT = 60 * 60 * 24  # a day: pages of older versions are never asked for again
+SKIPPED_HEADERS = {"content-length", "set-cookie"}
+COMPRESSORS = {
+    "br": lambda body: brotli.compress(body, quality=5),
+    "gzip": lambda body: gzip.compress(body, compresslevel=6),
+}
+
+
+def has_private_state(request: HttpRequest) -> bool:
+    """Whether the visitor has a session or a pending message (their page is their own)."""
+    return any(name in request.COOKIES for name in PRIVATE_COOKIES)
+
+
+@lru_cache(maxsize=1)
+def release() -> str:
+    """A short hash that changes with the code, templates and static files (a deploy)."""
+    digest = hashlib.sha256()
+    for folder in ("config", "guide", "templates", "static"):
+        for path in sorted((settings.BASE_DIR / folder).rglob("*")):
+            if path.is_file() and "__pycache__" not in path.parts:
+                stat = path.stat()
+                digest.update(f"{path}:{stat.st_size}:{stat.st_mtime_ns}".encode())
+    return digest.hexdigest()[:12]
+
+
+_last_version: list[int] = []
+
+
+def content_version() -> int:
+    """The current content version, exact across processes and nodes.
+
+    It is read from the database on every request (one primary-key read below the ORM,
+    about as cheap as a cache read): the database is what every worker and node shares,
+    and an edit bumps the number in the edit's own transaction. While the database is
+    unreachable, the last number seen is used, so cached pages can still be served.
+    """
+    try:
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT version FROM guide_contentversion WHERE id = 1")
+            row = cursor.fetchone()
+    except DatabaseError:
+        if _last_version:
+            return _last_version[0]
+        raise
+    version = row[0] if row else 0
+    _last_version[:] = [version]
+    return version
+
+
+def variant(request: HttpRequest) -> str:
+    return "|".join(request.headers.get(name, "") for name in VARIANT_HEADERS)
+
+
+def reader_etag(request: HttpRequest, *args, **kwargs) -> str | None:
+    """The ETag of a reading page for a visitor without private state, else None.
+
+    It names the content version, the release and the variant of the page (whole page,
+    region, live results), so a revalidation can never hand one body to another.
+    """
+    if has_private_state(request):
+        return None
+    shape = hashlib.blake2b(variant(request).encode(), digest_size=4).hexdigest()
+    version = getattr(request, "content_version", None)
+    if version is None:
+        version = content_version()
+    return f'"{version}-{release()}-{shape}"'
+
+
+def reader_page(view):
+    """A reading page: GET and HEAD, the same for every visitor without a session.
+
+    Such visitors get an ETag, `public` revalidation and a page the cache may keep;
+    visitors with a session get their own page, `private, no-store`.
+    """
+
+    with_etag = condition(etag_func=reader_etag)(view)
+
+    @wraps(view)
+    @require_safe
+    @vary_on_headers(*VARIANT_HEADERS)
+    def wrapped(request, *args, **kwargs):
+        response = with_etag(request, *args, **kwargs)
+        if response.has_header("ETag"):
+            if response.status_code == HTTPStatus.OK:
+                patch_cache_control(response, public=True, max_age=0, must_revalidate=True)
+        else:
+            patch_cache_control(response, private=True, no_store=True)
+        return response
+
+    return wrapped
+
+
+def page_key(request: HttpRequest, version: str) -> str | None:
+    try:
+        host = request.get_host()
+    except DisallowedHost:
+        return None  # let the normal path answer 400
+    query = urlencode(sorted(parse_qsl(request.META.get("QUERY_STRING", ""), True)))
+    parts = [request.scheme, host, request.path, query, variant(request), version, release()]
+    digest = hashlib.sha256("\n".join(parts).encode()).hexdigest()
+    return f"page:{digest}"
+
+
+def storable(response: HttpResponse) -> bool:
+    control = response.get("Cache-Control", "")
+    vary = {value.strip().lower() for value in response.get("Vary", "").split(",")}
+    return (
+        response.status_code == 200
+        and not response.streaming
+        and not response.cookies
+        and "cookie" not in vary
+        and "public" in control
+        and response.has_header("ETag")
+    )
+
+
+def accepted_encoding(request: HttpRequest) -> str | None:
+    accepted = set()
+    for part in request.headers.get("Accept-Encoding", "").split(","):
+        name, _, params = part.strip().partition(";")
+        if params.strip().replace(" ", "") not in {"q=0", "q=0.0", "q=0.00", "q=0.000"}:
+            accepted.add(name.strip().lower())
+    return next((name for name in COMPRESSORS if name in accepted), None)
+
+
+def entry_for(response: HttpResponse) -> dict:
+    body = response.content
+    headers = [
+        (name, value)
+        for name, value in response.headers.items()
+        if name.lower() not in SKIPPED_HEADERS
+    ]
+    bodies = {None: body, **{name: compress(body) for name, compress in COMPRESSORS.items()}}
+    return {"headers": headers, "bodies": bodies, "etag": response["ETag"]}
+
+
+def response_from(request: HttpRequest, entry: dict) -> HttpResponse:
+    if request.headers.get("If-None-Match") == entry["etag"]:
+        response = HttpResponseNotModified()
+        for name, value in entry["headers"]:
+            if name.lower() in {"etag", "cache-control", "vary", "content-location"}:
+                response[name] = value
+        return response
+    encoding = accepted_encoding(request)
+    body = entry["bodies"][encoding]
+    response = HttpResponse(b"" if request.method == "HEAD" else body)
+    for name, value in entry["headers"]:
+        response[name] = value
+    response["Content-Length"] = str(len(body))
+    patch_vary_headers(response, ("Accept-Encoding",))
+    if encoding:
+        response["Content-Encoding"] = encoding
+    return response
+
+
+class PageCacheMiddleware:
+    """Serve and keep reading pages for visitors without a session (see the module doc)."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        if request.method not in {"GET", "HEAD"} or has_private_state(request):
+            return self.get_response(request)
+        try:
+            request.content_version = content_version()
+        except DatabaseError:
+            return self.get_response(request)  # the site's outage page answers
+        key = page_key(request, str(request.content_version))
+        if key is None:
+            return self.get_response(request)
+        try:
+            entry = cache.get(key)
+        except Exception:
+            logger.warning("page cache unavailable: rendering the page")
+            return self.get_response(request)
+        if entry is not None:
+            return response_from(request, entry)
+        response = self.get_response(request)
+        if request.method == "GET" and storable(response):
+            entry = entry_for(response)
+            try:
+                cache.set(key, entry, PAGE_TIMEOUT)
+            except Exception:
+                logger.warning("page cache unavailable: page not kept")
+            return response_from(request, entry)
+        return response

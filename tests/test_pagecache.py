@@ -1,0 +1,208 @@
+"""The shared page cache, its keys and compression, and the token-free first tick."""
+
+import gzip
+from http import HTTPStatus
+
+import brotli
+import pytest
+from django.contrib.auth import get_user_model
+from django.test import Client
+from django.urls import reverse
+
+from guide.models import Completion, Section, Skill
+
+HOME = reverse("guide:home")
+SKILLS = reverse("guide:skills")
+ROADMAP = reverse("guide:roadmap")
+VERSION_ONLY = 1  # a cache hit reads the content version, and nothing else
+HTMX = {"HTTP_HX_REQUEST": "true"}
+LIVE = {**HTMX, "HTTP_HX_TARGET": "site-search-results"}
+RESTORE = {**HTMX, "HTTP_HX_HISTORY_RESTORE_REQUEST": "true"}
+
+
+def tick(slug: str) -> str:
+    return reverse("guide:tick-item", args=[slug])
+
+
+@pytest.mark.parametrize(
+    "url", [HOME, SKILLS, ROADMAP, reverse("guide:stage", args=["learn-deep-learning"])]
+)
+def test_second_request_is_served_from_the_cache(client, content, django_assert_num_queries, url):
+    first = client.get(url)
+    assert first.status_code == HTTPStatus.OK
+    assert "public" in first["Cache-Control"] and "must-revalidate" in first["Cache-Control"]
+    assert first.cookies == {} and "csrfmiddlewaretoken" not in first.text
+    with django_assert_num_queries(VERSION_ONLY):
+        second = client.get(url)
+    assert second.content == first.content
+    assert second["ETag"] == first["ETag"]
+    assert second["Content-Security-Policy"] == first["Content-Security-Policy"]
+
+
+def test_an_edit_is_served_on_the_next_request(client, content):
+    assert "Essential Skills" in client.get(HOME).text
+    section = Section.objects.get(slug="essential-skills")
+    section.title = "Skills that matter"
+    section.save()
+    page = client.get(HOME).text
+    assert "Skills that matter" in page and "Essential Skills" not in page
+
+
+def test_a_draft_leaves_the_cached_list_at_once(client, content):
+    assert "XGBoost" in client.get(SKILLS).text
+    Skill.objects.filter(slug="xgboost").update(published=False)  # no signal: bump by hand
+    from guide.models import ContentVersion
+
+    ContentVersion.bump()
+    assert "XGBoost" not in client.get(SKILLS).text
+
+
+def test_query_strings_in_another_order_share_a_page(client, content, django_assert_num_queries):
+    client.get(SKILLS + "?category=mlops&q=docker")
+    with django_assert_num_queries(VERSION_ONLY):
+        response = client.get(SKILLS + "?q=docker&category=mlops")
+    assert "Docker" in response.text
+
+
+def test_errors_are_never_stored(client, content):
+    assert client.get(SKILLS + "?category=nope").status_code == HTTPStatus.BAD_REQUEST
+    client.get(SKILLS + "?category=nope")
+    response = client.get(SKILLS + "?category=nope")
+    assert response.status_code == HTTPStatus.BAD_REQUEST
+    assert "public" not in response.get("Cache-Control", "")
+
+
+def test_regions_pages_and_live_results_never_mix(client, content):
+    url = reverse("guide:search") + "?q=docker"
+    bodies = {}
+    for name, headers in {"page": {}, "region": HTMX, "live": LIVE, "restore": RESTORE}.items():
+        for _ in range(2):  # the second answer comes from the cache
+            response = client.get(url, **headers)
+            bodies.setdefault(name, response)
+            assert response.content == bodies[name].content, name
+    assert "<html" in bodies["page"].text and "<html" in bodies["restore"].text
+    assert "<html" not in bodies["region"].text and "<html" not in bodies["live"].text
+    assert bodies["region"].content != bodies["live"].content
+    assert len({response["ETag"] for response in bodies.values()}) == 4
+    vary = bodies["region"]["Vary"]
+    for header in ("HX-Request", "HX-Target", "HX-History-Restore-Request"):
+        assert header in vary
+
+
+def test_a_revalidation_gets_304_from_the_cache(client, content, django_assert_num_queries):
+    etag = client.get(HOME)["ETag"]
+    with django_assert_num_queries(VERSION_ONLY):
+        response = client.get(HOME, HTTP_IF_NONE_MATCH=etag)
+    assert response.status_code == HTTPStatus.NOT_MODIFIED
+    assert response["ETag"] == etag and response.content == b""
+
+
+def test_head_is_answered_without_a_body(client, content):
+    full = client.get(HOME)
+    head = client.head(HOME)
+    assert head.status_code == HTTPStatus.OK and head.content == b""
+    assert head["Content-Length"] == str(len(full.content))
+
+
+@pytest.mark.parametrize(
+    ("encoding", "decompress"), [("br", brotli.decompress), ("gzip", gzip.decompress)]
+)
+def test_cached_pages_are_served_compressed(client, content, encoding, decompress):
+    plain = client.get(HOME).content
+    response = client.get(HOME, HTTP_ACCEPT_ENCODING=f"{encoding}, deflate")
+    assert response["Content-Encoding"] == encoding
+    assert "Accept-Encoding" in response["Vary"]
+    assert decompress(response.content) == plain
+    assert len(response.content) < len(plain) / 3
+    refused = client.get(HOME, HTTP_ACCEPT_ENCODING=f"{encoding};q=0")
+    assert "Content-Encoding" not in refused and refused.content == plain
+
+
+def test_pages_with_a_token_are_neither_stored_nor_compressed(client, db):
+    for _ in range(2):
+        response = client.get(reverse("guide:login"), HTTP_ACCEPT_ENCODING="gzip, br")
+        assert "csrfmiddlewaretoken" in response.text
+        assert "Content-Encoding" not in response
+        assert "public" not in response.get("Cache-Control", "")
+
+
+def test_a_visitor_with_a_session_never_gets_or_leaves_a_cached_page(
+    client, content, django_assert_max_num_queries
+):
+    ada = get_user_model().objects.create_user("ada", password="correct horse 1")
+    anonymous = Client()
+    anonymous.get(ROADMAP)  # now cached
+    client.force_login(ada)
+    mine = client.get(ROADMAP)
+    assert "no-store" in mine["Cache-Control"] and "private" in mine["Cache-Control"]
+    assert "ETag" not in mine
+    assert 'name="csrfmiddlewaretoken"' in mine.text  # her forms carry her token
+    client.get(HOME)
+    fresh = Client()
+    response = fresh.get(HOME)
+    assert "Log out" not in response.text
+
+
+def test_a_pending_message_is_never_hidden_by_a_shared_page(client, content):
+    ada = get_user_model().objects.create_user("ada", password="correct horse 1")
+    shared_etag = Client().get(HOME)["ETag"]
+    client.force_login(ada)
+    client.post(reverse("guide:delete-account"), {"password": "correct horse 1"})
+    response = client.get(HOME, HTTP_IF_NONE_MATCH=shared_etag)
+    assert response.status_code == HTTPStatus.OK
+    assert "were deleted" in response.text
+    assert "ETag" not in response
+    assert "were deleted" not in Client().get(HOME).text
+
+
+class TestFirstTickWithoutSession:
+    """A guest's first tick is checked by origin; later ones by token."""
+
+    @pytest.fixture
+    def strict(self):
+        return Client(enforce_csrf_checks=True)
+
+    def test_same_origin_is_accepted_and_starts_a_session(self, strict, content):
+        response = strict.post(
+            tick("programming-apis"), {"done": "1"}, HTTP_ORIGIN="http://testserver"
+        )
+        assert response.status_code == HTTPStatus.FOUND
+        assert "sessionid" in response.cookies
+        page = strict.get(ROADMAP)
+        assert "no-store" in page["Cache-Control"]
+        assert 'name="csrfmiddlewaretoken"' in page.text
+
+    def test_sec_fetch_site_same_origin_is_accepted(self, strict, content):
+        response = strict.post(
+            tick("programming-apis"), {"done": "1"}, HTTP_SEC_FETCH_SITE="same-origin"
+        )
+        assert response.status_code == HTTPStatus.FOUND
+
+    @pytest.mark.parametrize(
+        "headers",
+        [
+            {},
+            {"HTTP_ORIGIN": "https://evil.example"},
+            {"HTTP_ORIGIN": "null"},
+            {"HTTP_SEC_FETCH_SITE": "cross-site"},
+            {"HTTP_ORIGIN": "https://evil.example", "HTTP_SEC_FETCH_SITE": "same-origin"},
+        ],
+    )
+    def test_a_missing_or_foreign_origin_is_refused(self, strict, content, headers):
+        response = strict.post(tick("programming-apis"), {"done": "1"}, **headers)
+        assert response.status_code == HTTPStatus.FORBIDDEN
+        assert "sessionid" not in response.cookies
+        assert not Completion.objects.exists()
+
+    def test_with_a_session_the_token_is_required_whatever_the_origin(self, strict, content):
+        strict.post(tick("programming-apis"), {"done": "1"}, HTTP_ORIGIN="http://testserver")
+        response = strict.post(
+            tick("programming-functions"), {"done": "1"}, HTTP_ORIGIN="http://testserver"
+        )
+        assert response.status_code == HTTPStatus.FORBIDDEN
+        page = strict.get(ROADMAP)
+        token = page.text.split('name="csrfmiddlewaretoken" value="')[1].split('"')[0]
+        response = strict.post(
+            tick("programming-functions"), {"done": "1", "csrfmiddlewaretoken": token}
+        )
+        assert response.status_code == HTTPStatus.FOUND
