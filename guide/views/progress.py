@@ -19,18 +19,19 @@ from django.views.decorators.http import require_http_methods, require_POST, req
 
 from guide import progress as rules
 from guide.forms import NoteForm, ResetForm, TickForm
-from guide.models import ChecklistItem, RoadmapStage, Section
-from guide.views.pages import HtmxHttpRequest, bad_request, neighbours, section_for
+from guide.models import ChecklistItem, RoadmapStage, Section, Skill
+from guide.views.helpers import HtmxHttpRequest, bad_request, neighbours, section_for
+from guide.visibility import is_editor
 
 
 def tracker(request: HtmxHttpRequest) -> rules.Tracker:
     return rules.tracker_for(user=request.user, session=request.session)
 
 
-def learner_progress(request: HtmxHttpRequest, *, with_notes: bool = False):
-    """Every stage with its items, and this learner's ticks on them."""
-    stages = list(RoadmapStage.objects.with_items())
-    notes = rules.notes_of(user=request.user) if with_notes else None
+def learner_progress(request: HtmxHttpRequest, *, drafts: bool, with_notes: bool = False):
+    """Every stage the learner sees with its items, and this learner's ticks on them."""
+    stages = list(RoadmapStage.objects.visible(drafts).with_items(drafts))
+    notes = rules.notes_by_stage(user=request.user, drafts=drafts) if with_notes else None
     return rules.roadmap_progress(tracker=tracker(request), stages=stages, notes=notes)
 
 
@@ -44,9 +45,10 @@ def safe_next(request: HtmxHttpRequest, url: str, fallback: str) -> str:
 @never_cache
 @require_safe
 def roadmap(request: HtmxHttpRequest) -> HttpResponse:
+    drafts = is_editor(request)
     context = {
-        "section": section_for(Section.Feature.ROADMAP),
-        "progress": learner_progress(request),
+        "section": section_for(Section.Feature.ROADMAP, drafts=drafts),
+        "progress": learner_progress(request, drafts=drafts),
         "back_to": request.path,
     }
     return render(request, "guide/roadmap.html", context)
@@ -55,7 +57,8 @@ def roadmap(request: HtmxHttpRequest) -> HttpResponse:
 @never_cache
 @require_safe
 def stage(request: HtmxHttpRequest, slug: str) -> HttpResponse:
-    progress = learner_progress(request)
+    drafts = is_editor(request)
+    progress = learner_progress(request, drafts=drafts)
     stages = [entry.stage for entry in progress.stages]
     entry = next((entry for entry in progress.stages if entry.stage.slug == slug), None)
     if entry is None:
@@ -65,7 +68,7 @@ def stage(request: HtmxHttpRequest, slug: str) -> HttpResponse:
         "stage": entry.stage,
         "entry": entry,
         "progress": progress,
-        "skills": entry.stage.skills.select_related("category"),
+        "skills": Skill.objects.visible(drafts).filter(stages=entry.stage),
         "back_to": request.path,
         "previous": previous,
         "next": following,
@@ -74,11 +77,17 @@ def stage(request: HtmxHttpRequest, slug: str) -> HttpResponse:
 
 
 def after_tick(
-    request: HtmxHttpRequest, form: TickForm, stage: RoadmapStage, anchor: str, what: str
+    request: HtmxHttpRequest,
+    form: TickForm,
+    stage: RoadmapStage,
+    anchor: str,
+    what: str,
+    *,
+    drafts: bool,
 ):
     """htmx gets the stage's checklist and the overall bar; a plain form goes back."""
     if request.htmx:
-        progress = learner_progress(request)
+        progress = learner_progress(request, drafts=drafts)
         entry = next(entry for entry in progress.stages if entry.stage.pk == stage.pk)
         state = "done" if form.cleaned_data["done"] else "not done"
         context = {
@@ -106,28 +115,33 @@ def rejected(request: HtmxHttpRequest, form: TickForm) -> HttpResponse:
 
 @require_POST
 def tick_item(request: HtmxHttpRequest, slug: str) -> HttpResponse:
-    item = get_object_or_404(ChecklistItem.objects.select_related("stage"), slug=slug)
+    drafts = is_editor(request)
+    items = ChecklistItem.objects.visible(drafts).select_related("stage")
+    item = get_object_or_404(items, slug=slug)
     form = TickForm(request.POST)
     if not form.is_valid():
         return rejected(request, form)
     rules.set_item_done(tracker=tracker(request), item=item, done=form.cleaned_data["done"])
-    return after_tick(request, form, item.stage, item.anchor, f"‘{item.title}’")
+    return after_tick(request, form, item.stage, item.anchor, f"‘{item.title}’", drafts=drafts)
 
 
 @require_POST
 def tick_stage(request: HtmxHttpRequest, slug: str) -> HttpResponse:
-    stage = get_object_or_404(RoadmapStage, slug=slug)
+    drafts = is_editor(request)
+    stage = get_object_or_404(RoadmapStage.objects.visible(drafts), slug=slug)
     form = TickForm(request.POST)
     if not form.is_valid():
         return rejected(request, form)
-    rules.set_stage_done(tracker=tracker(request), stage=stage, done=form.cleaned_data["done"])
-    return after_tick(request, form, stage, f"checklist-{stage.slug}", f"Stage {stage.number}")
+    done = form.cleaned_data["done"]
+    rules.set_stage_done(tracker=tracker(request), stage=stage, done=done, drafts=drafts)
+    anchor, what = f"checklist-{stage.slug}", f"Stage {stage.number}"
+    return after_tick(request, form, stage, anchor, what, drafts=drafts)
 
 
 @never_cache
 @require_safe
 def dashboard(request: HtmxHttpRequest) -> HttpResponse:
-    progress = learner_progress(request, with_notes=True)
+    progress = learner_progress(request, drafts=is_editor(request), with_notes=True)
     context = {
         "progress": progress,
         "note_max_length": NoteForm.base_fields["text"].max_length,
@@ -138,7 +152,7 @@ def dashboard(request: HtmxHttpRequest) -> HttpResponse:
 @login_required
 @require_POST
 def save_note(request: HtmxHttpRequest, slug: str) -> HttpResponse:
-    stage = get_object_or_404(RoadmapStage, slug=slug)
+    stage = get_object_or_404(RoadmapStage.objects.visible(is_editor(request)), slug=slug)
     form = NoteForm(request.POST)
     if not form.is_valid():
         return bad_request(request, " ".join(form.errors["text"]))
@@ -151,7 +165,8 @@ def save_note(request: HtmxHttpRequest, slug: str) -> HttpResponse:
 @require_http_methods(["GET", "HEAD", "POST"])
 def reset(request: HtmxHttpRequest) -> HttpResponse:
     """Ask first (GET), then clear one stage's ticks or all of them (POST)."""
-    form = ResetForm(request.POST if request.method == "POST" else request.GET)
+    drafts = is_editor(request)
+    form = ResetForm(request.POST if request.method == "POST" else request.GET, drafts=drafts)
     if not form.is_valid():
         return bad_request(request, "There is no roadmap stage with that address.")
     stage = form.cleaned_data["stage"]
@@ -160,14 +175,13 @@ def reset(request: HtmxHttpRequest) -> HttpResponse:
         what = f"stage {stage.number}" if stage else "the whole roadmap"
         messages.success(request, f"Your progress on {what} was reset.")
         return redirect("guide:progress")
-    progress = learner_progress(request)
-    entries = [entry for entry in progress.stages if stage is None or entry.stage == stage]
-    context = {"stage": stage, "ticked": sum(entry.done_count for entry in entries)}
+    progress = learner_progress(request, drafts=drafts)
+    context = {"stage": stage, "ticked": progress.done_in(stage)}
     return render(request, "guide/reset.html", context)
 
 
-def export_rows(request: HtmxHttpRequest) -> list[dict]:
-    stages = list(RoadmapStage.objects.with_items())
+def export_rows(request: HtmxHttpRequest, *, drafts: bool) -> list[dict]:
+    stages = list(RoadmapStage.objects.visible(drafts).with_items(drafts))
     return rules.export_rows(tracker=tracker(request), stages=stages)
 
 
@@ -182,15 +196,12 @@ def attachment(response: HttpResponse, extension: str) -> HttpResponse:
 @never_cache
 @require_safe
 def export_json(request: HtmxHttpRequest) -> HttpResponse:
-    user = request.user
+    user, drafts = request.user, is_editor(request)
     document = {
         "exported_at": timezone.now().isoformat(),
         "account": user.get_username() if user.is_authenticated else None,
-        "completed_items": export_rows(request),
-        "notes": [
-            {"stage": stage.number, "stage_title": stage.title, "text": text}
-            for stage, text in rules.note_rows(user=user)
-        ],
+        "completed_items": export_rows(request, drafts=drafts),
+        "notes": rules.export_notes(user=user, drafts=drafts),
     }
     response = HttpResponse(
         json.dumps(document, indent=2, ensure_ascii=False), content_type="application/json"
@@ -205,5 +216,5 @@ def export_csv(request: HtmxHttpRequest) -> HttpResponse:
     columns = ["stage", "stage_title", "item", "item_title", "completed_at"]
     writer = csv.DictWriter(response, fieldnames=columns)
     writer.writeheader()
-    writer.writerows(export_rows(request))
+    writer.writerows(export_rows(request, drafts=is_editor(request)))
     return attachment(response, "csv")
