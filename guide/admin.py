@@ -7,7 +7,6 @@ version), a published flag for drafts, and a preview of its Markdown after savin
 from django.contrib import admin
 from django.db.models import Count
 from django.utils.html import format_html_join
-from django.utils.text import capfirst
 from simple_history.admin import SimpleHistoryAdmin
 
 from guide.markdown import render_markdown
@@ -73,19 +72,24 @@ class ContentAdmin(SimpleHistoryAdmin):
             fieldsets.append(("Preview", {"fields": self.preview_fields()}))
         return fieldsets
 
+    # The lookup from a learner's tick to the rows this admin deletes, where ticks
+    # protect them (checklist items and their stages).
+    ticks_lookup: str | None = None
+
     def get_deleted_objects(self, objs, request):
-        """Never list learners' ticks (they are private): say why instead."""
+        """Never list learners' ticks (they are private): count them and say why instead."""
         deleted, model_count, perms_needed, protected = super().get_deleted_objects(objs, request)
-        perms_needed.discard(Completion._meta.verbose_name)  # ticks are protected, not deletable
-        tick_label = f"{capfirst(Completion._meta.verbose_name)}:"
-        ticks = [entry for entry in protected if str(entry).startswith(tick_label)]
-        if ticks:
-            protected = [entry for entry in protected if entry not in ticks]
-            protected.insert(
-                0,
-                f"{len(ticks)} learner tick{'s' if len(ticks) != 1 else ''}: learners have "
-                "ticked this on their roadmap. Untick “Published” to hide it instead.",
-            )
+        ticks = (
+            Completion.objects.filter(**{self.ticks_lookup: objs}) if self.ticks_lookup else None
+        )
+        if ticks is not None and (count := ticks.count()):
+            # Ticks are the only rows that protect items and stages: the deletion is refused,
+            # and for that reason, not for a permission on ticks.
+            perms_needed.discard(Completion._meta.verbose_name)
+            protected = [
+                f"{count} learner tick{'s' if count != 1 else ''}: learners have "
+                "ticked this on their roadmap. Untick “Published” to hide it instead."
+            ]
         return deleted, model_count, perms_needed, protected
 
 
@@ -190,6 +194,7 @@ class RoadmapStageAdmin(ContentAdmin):
     prepopulated_fields = {"slug": ("title",)}
     markdown_fields = ("intro", "outro")
     inlines = [ChecklistItemInline]
+    ticks_lookup = "item__stage__in"
 
     def get_queryset(self, request):
         return super().get_queryset(request).annotate(items_total=Count("items"))
@@ -207,6 +212,7 @@ class ChecklistItemAdmin(ContentAdmin):
     list_select_related = ("stage",)
     search_fields = ("title", "description")
     prepopulated_fields = {"slug": ("title",)}
+    ticks_lookup = "item__in"
 
     def get_queryset(self, request):
         return super().get_queryset(request).annotate(ticks=Count("completions"))

@@ -1,7 +1,7 @@
 from django.http import HttpRequest
 
 from guide.pagecache import has_private_state
-from guide.visibility import drafts_visible, signed_in_user
+from guide.visibility import is_editor, signed_in_user
 
 
 def account(request: HttpRequest) -> dict:
@@ -16,5 +16,5 @@ def account(request: HttpRequest) -> dict:
 
 
 def drafts(request: HttpRequest) -> dict:
-    """Whether this page shows drafts (to an editor), for the banner and the badges."""
-    return {"show_drafts": drafts_visible.get()}
+    """Whether this page shows drafts (to an editor): the banner and the badges."""
+    return {"show_drafts": is_editor(request)}

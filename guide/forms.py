@@ -48,23 +48,31 @@ class SearchText(forms.CharField):
         self.widget.input_type = "search"
 
 
-class ChoiceFilter(forms.TypedChoiceField):
-    """A choice among content rows; an unknown value names what was not found."""
+class ContentChoice(forms.ModelChoiceField):
+    """A choice among the content rows the visitor may see, by slug (or another key);
+    an unknown value names what was not found. The form sets the rows (`VisibleChoices`)."""
 
-    def __init__(self, *, noun: str, empty_label: str, **kwargs):
+    def __init__(self, model, *, noun: str, to_field_name: str = "slug", **kwargs):
         kwargs.setdefault("required", False)
         kwargs.setdefault(
             "error_messages",
             {"invalid_choice": f"There is no {noun} “%(value)s”. Choose one from the list."},
         )
-        super().__init__(**kwargs)
-        self.empty_label = empty_label
-
-    def set_choices(self, choices) -> None:
-        self.choices = [("", self.empty_label), *choices]
+        super().__init__(queryset=None, to_field_name=to_field_name, **kwargs)
+        self.model = model
 
 
-class FilterForm(NoColon, forms.Form):
+class VisibleChoices:
+    """Fill each `ContentChoice` with the rows this visitor may see (`drafts`: an editor)."""
+
+    def __init__(self, *args, drafts: bool, **kwargs):
+        super().__init__(*args, **kwargs)
+        for field in self.fields.values():
+            if isinstance(field, ContentChoice):
+                field.queryset = field.model.objects.visible(drafts)
+
+
+class FilterForm(NoColon, VisibleChoices, forms.Form):
     """A bound GET form with the shared rules of every filter."""
 
     url_name: str  # the page the form filters
@@ -75,18 +83,17 @@ class FilterForm(NoColon, forms.Form):
         The requests come from the fields, not the form, so that a select's change and a
         text field's typing each make exactly one request and one history entry.
         """
-        url = reverse(self.url_name)
         for field in self.fields.values():
             is_select = isinstance(field.widget, forms.Select)
             field.widget.attrs.update(
                 {
-                    "hx-get": url,
+                    "hx-get": self.url,
                     "hx-include": "closest form",
                     "hx-trigger": "change" if is_select else "input changed delay:400ms, search",
                 }
             )
 
-    def __init__(self, data: QueryDict, **kwargs):
+    def __init__(self, data: QueryDict, *, drafts: bool):
         # Control characters (NUL included) are refused, and never echoed back in the page.
         self.with_control = {
             name for name, values in data.lists() if any(map(has_control_characters, values))
@@ -94,13 +101,10 @@ class FilterForm(NoColon, forms.Form):
         printable = QueryDict(mutable=True)
         for name, values in data.lists():
             printable.setlist(name, [without_control_characters(value) for value in values])
-        super().__init__(printable, **kwargs)
+        super().__init__(printable, drafts=drafts)
         self.repeated = [name for name in self.fields if len(data.getlist(name)) > 1]
-        self.load_choices()
+        self.url = reverse(self.url_name)
         self.enhance_fields()
-
-    def load_choices(self) -> None:
-        """Fill the choice fields from the content (one query per field)."""
 
     def clean(self):
         cleaned = super().clean()
@@ -111,7 +115,7 @@ class FilterForm(NoColon, forms.Form):
         return cleaned
 
     def filters(self) -> dict:
-        """The valid, non-empty filters."""
+        """The valid, non-empty filters (content rows for the choices)."""
         if not self.is_valid():
             return {}
         return {
@@ -121,15 +125,14 @@ class FilterForm(NoColon, forms.Form):
     def active_filters(self) -> list[dict]:
         """Each active filter with a readable value and the address that removes it."""
         filters = self.filters()
+        query = {name: self.fields[name].prepare_value(value) for name, value in filters.items()}
         active = []
         for name, value in filters.items():
-            field = self.fields[name]
-            label = dict(field.choices).get(value, value) if hasattr(field, "choices") else value
-            others = {key: val for key, val in filters.items() if key != name}
+            others = {key: val for key, val in query.items() if key != name}
             active.append(
                 {
                     "name": self[name].label,
-                    "value": label,
+                    "value": str(value),
                     "remove_query": f"?{urlencode(others)}" if others else "?",
                 }
             )
@@ -138,50 +141,36 @@ class FilterForm(NoColon, forms.Form):
 
 class SkillFilterForm(FilterForm):
     url_name = "guide:skills"
-    category = ChoiceFilter(noun="skill category", empty_label="All categories")
-    stage = ChoiceFilter(
+    category = ContentChoice(SkillCategory, noun="skill category", empty_label="All categories")
+    stage = ContentChoice(
+        RoadmapStage,
         noun="roadmap stage",
+        to_field_name="number",
         empty_label="Any stage",
-        coerce=int,
         label="Taught in stage",
     )
     q = SearchText(label="Name or description")
 
-    def load_choices(self):
-        self.fields["category"].set_choices(SkillCategory.objects.values_list("slug", "name"))
-        self.fields["stage"].set_choices(
-            (number, f"Stage {number}: {title}")
-            for number, title in RoadmapStage.objects.values_list("number", "title")
-        )
-
 
 class CertificationFilterForm(FilterForm):
     url_name = "guide:certifications"
-    provider = ChoiceFilter(noun="provider", empty_label="All providers")
+    provider = ContentChoice(Provider, noun="provider", empty_label="All providers")
     q = SearchText(label="Name or description")
-
-    def load_choices(self):
-        self.fields["provider"].set_choices(Provider.objects.values_list("slug", "name"))
 
 
 class ProjectFilterForm(FilterForm):
     url_name = "guide:projects"
-    area = ChoiceFilter(noun="skill area", empty_label="Any skill area", label="Skill area")
-    skill = ChoiceFilter(noun="skill", empty_label="Any skill")
-
-    def load_choices(self):
-        self.fields["area"].set_choices(SkillCategory.objects.values_list("slug", "name"))
-        self.fields["skill"].set_choices(Skill.objects.values_list("slug", "name"))
+    area = ContentChoice(
+        SkillCategory, noun="skill area", empty_label="Any skill area", label="Skill area"
+    )
+    skill = ContentChoice(Skill, noun="skill", empty_label="Any skill")
 
 
 class SalaryFilterForm(FilterForm):
     url_name = "guide:salaries"
-    level = ChoiceFilter(
-        noun="experience level", empty_label="All levels", label="Experience level"
+    level = ContentChoice(
+        SalaryBand, noun="experience level", empty_label="All levels", label="Experience level"
     )
-
-    def load_choices(self):
-        self.fields["level"].set_choices(SalaryBand.objects.values_list("slug", "level"))
 
 
 class CareerFilterForm(FilterForm):
@@ -229,10 +218,10 @@ class NoteForm(NoColon, forms.Form):
     )
 
 
-class ResetForm(forms.Form):
-    stage = forms.ModelChoiceField(
-        queryset=RoadmapStage.objects.all(), to_field_name="slug", required=False
-    )
+class ResetForm(VisibleChoices, forms.Form):
+    """One stage (by slug) or, without one, the whole roadmap."""
+
+    stage = ContentChoice(RoadmapStage, noun="roadmap stage")
 
 
 class LoginForm(NoColon, AuthenticationForm):

@@ -15,7 +15,7 @@ from django.urls import reverse
 from django.utils import timezone
 from simple_history.models import HistoricalRecords
 
-from guide.visibility import drafts_visible
+from guide.words import words_q
 
 SLUG_HELP = (
     "The address of this item: lowercase letters, digits and hyphens. Changing it breaks links."
@@ -23,6 +23,9 @@ SLUG_HELP = (
 
 
 class ContentQuerySet(models.QuerySet):
+    """Every row by default (the admin, fixtures and commands need them all); what a
+    reader may see is asked for explicitly with `published()` or `visible(drafts)`."""
+
     def get_by_natural_key(self, slug):
         return self.get(slug=slug)
 
@@ -32,42 +35,85 @@ class ContentQuerySet(models.QuerySet):
         paths = ["", *(f"{parent}__" for parent in model.published_parents)]
         return self.filter(reduce(lambda q, path: q & Q(**{f"{path}published": True}), paths, Q()))
 
+    def visible(self, drafts: bool):
+        """Every row for an editor previewing drafts (`drafts`), published rows otherwise."""
+        return self if drafts else self.published()
 
-class ContentManager(models.Manager):
-    """Leaves out drafts while readers are being served (see guide.visibility)."""
 
-    def get_queryset(self):
-        queryset = super().get_queryset()
-        return queryset if drafts_visible.get() else queryset.published()
+class ContentListQuerySet(ContentQuerySet):
+    def with_items(self, drafts: bool):
+        return self.prefetch_related(models.Prefetch("items", ListItem.objects.visible(drafts)))
 
 
 class SkillCategoryQuerySet(ContentQuerySet):
-    def with_skills(self, skills: models.QuerySet | None = None):
-        """Attach `shown_skills`: the category's skills (or those of `skills`), with stages."""
-        skills = Skill.objects.all() if skills is None else skills
-        return self.prefetch_related(
-            models.Prefetch("skills", skills.prefetch_related("stages"), to_attr="shown_skills")
-        )
+    def with_skills(self, skills: models.QuerySet, *, drafts: bool):
+        """Attach `shown_skills`: the category's skills among `skills`, with their stages."""
+        stages = RoadmapStage.objects.visible(drafts)
+        skills = skills.prefetch_related(models.Prefetch("stages", stages))
+        return self.prefetch_related(models.Prefetch("skills", skills, to_attr="shown_skills"))
 
 
 class RoadmapStageQuerySet(ContentQuerySet):
-    def with_items(self):
-        return self.prefetch_related(
-            models.Prefetch("items", ChecklistItem.objects.select_related("project"))
+    def with_items(self, drafts: bool):
+        """Attach the stage's items, each with its project (None when a reader may not see it)."""
+        projects = PortfolioProject.objects.visible(drafts)
+        items = ChecklistItem.objects.visible(drafts).prefetch_related(
+            models.Prefetch("project", projects)
         )
+        return self.prefetch_related(models.Prefetch("items", items))
+
+    def with_item_count(self, drafts: bool):
+        """Annotate `item_count`: the items a reader may see (ordered: aggregates ignore
+        Meta.ordering)."""
+        shown = Q() if drafts else Q(items__published=True)
+        return self.annotate(item_count=models.Count("items", filter=shown)).order_by("number")
+
+
+class SkillQuerySet(ContentQuerySet):
+    def filtered(self, *, category=None, stage=None, q: str = ""):
+        rows = self
+        if category:
+            rows = rows.filter(category=category)
+        if stage:
+            rows = rows.filter(stages=stage)
+        if q:
+            rows = rows.filter(words_q(q, ["name", "description"]))
+        return rows
+
+
+class PortfolioProjectQuerySet(ContentQuerySet):
+    def filtered(self, *, area=None, skill=None):
+        rows = self
+        if area:
+            rows = rows.filter(skills__category=area)
+        if skill:
+            rows = rows.filter(skills=skill)
+        return rows.distinct() if area or skill else rows
 
 
 class CareerLevelQuerySet(ContentQuerySet):
-    def fitting(self, years: int):
+    def filtered(self, *, years: int | None = None):
         """Levels whose typical experience includes `years`."""
+        if years is None:
+            return self
         return self.filter(
             Q(max_years__isnull=True) | Q(max_years__gte=years), min_years__lte=years
         )
 
 
-class ContentListQuerySet(ContentQuerySet):
-    def with_items(self):
-        return self.prefetch_related("items")
+class SalaryBandQuerySet(ContentQuerySet):
+    def filtered(self, *, level=None):
+        return self.filter(pk=level.pk) if level else self
+
+
+class CertificationQuerySet(ContentQuerySet):
+    def filtered(self, *, provider=None, q: str = ""):
+        rows = self
+        if provider:
+            rows = rows.filter(provider=provider)
+        if q:
+            rows = rows.filter(words_q(q, ["name", "description", "provider__name"]))
+        return rows
 
 
 class Content(models.Model):
@@ -80,7 +126,7 @@ class Content(models.Model):
     )
     history = HistoricalRecords(inherit=True)
 
-    objects = ContentManager.from_queryset(ContentQuerySet)()
+    objects = ContentQuerySet.as_manager()
 
     # Rows shown on a list page get the id "<prefix>-<slug>" there.
     anchor_prefix = "item"
@@ -155,7 +201,7 @@ class ContentList(Content):
     style = models.CharField(max_length=20, choices=Style, default=Style.BULLETS)
     outro = models.TextField(blank=True, help_text="Text after the items, in Markdown.")
 
-    objects = ContentManager.from_queryset(ContentListQuerySet)()
+    objects = ContentListQuerySet.as_manager()
 
     class Meta:
         ordering = ["section__position", "position"]
@@ -207,7 +253,7 @@ class SkillCategory(Content):
     intro = models.TextField(blank=True, help_text="Text before the skills, in Markdown.")
     outro = models.TextField(blank=True, help_text="Text after the skills, in Markdown.")
 
-    objects = ContentManager.from_queryset(SkillCategoryQuerySet)()
+    objects = SkillCategoryQuerySet.as_manager()
 
     class Meta:
         ordering = ["position"]
@@ -234,7 +280,7 @@ class RoadmapStage(Content):
     )
     outro = models.TextField(blank=True, help_text="Text after the checklist, in Markdown.")
 
-    objects = ContentManager.from_queryset(RoadmapStageQuerySet)()
+    objects = RoadmapStageQuerySet.as_manager()
 
     class Meta:
         ordering = ["number"]
@@ -274,6 +320,8 @@ class Skill(Content):
         help_text="The roadmap stages that teach this skill.",
     )
 
+    objects = SkillQuerySet.as_manager()
+
     class Meta:
         ordering = ["category__position", "position"]
         constraints = [
@@ -300,6 +348,8 @@ class PortfolioProject(Content):
     skills = models.ManyToManyField(
         Skill, blank=True, related_name="projects", help_text="Skills the project demonstrates."
     )
+
+    objects = PortfolioProjectQuerySet.as_manager()
 
     class Meta:
         ordering = ["position"]
@@ -356,7 +406,7 @@ class CareerLevel(Content):
     )
     description = models.TextField(blank=True, help_text="What the role involves, in Markdown.")
 
-    objects = ContentManager.from_queryset(CareerLevelQuerySet)()
+    objects = CareerLevelQuerySet.as_manager()
 
     class Meta:
         ordering = ["position"]
@@ -399,6 +449,8 @@ class SalaryBand(Content):
         default=False,
         help_text="Tick when the range continues above the maximum ('$300,000+').",
     )
+
+    objects = SalaryBandQuerySet.as_manager()
 
     class Meta:
         ordering = ["position"]
@@ -449,6 +501,8 @@ class Certification(Content):
     name = models.CharField(max_length=200)
     provider = models.ForeignKey(Provider, on_delete=models.PROTECT, related_name="certifications")
     description = models.TextField(blank=True, help_text="What it covers, in Markdown.")
+
+    objects = CertificationQuerySet.as_manager()
 
     class Meta:
         ordering = ["position"]

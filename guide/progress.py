@@ -34,6 +34,10 @@ class Tracker(Protocol):
 
     def mark(self, items: list[ChecklistItem], *, done: bool) -> None: ...
 
+    def clear(self) -> None:
+        """Forget every tick, on any item (a draft's included)."""
+        ...
+
 
 class AccountTracker:
     def __init__(self, user: AbstractBaseUser):
@@ -53,6 +57,9 @@ class AccountTracker:
             )
         else:
             Completion.objects.filter(user=self.user, item__in=items).delete()
+
+    def clear(self) -> None:
+        Completion.objects.filter(user=self.user).delete()
 
 
 class GuestTracker:
@@ -96,14 +103,18 @@ def set_item_done(*, tracker: Tracker, item: ChecklistItem, done: bool) -> None:
     tracker.mark([item], done=done)
 
 
-def set_stage_done(*, tracker: Tracker, stage: RoadmapStage, done: bool) -> None:
-    tracker.mark(list(stage.items.all()), done=done)
+def set_stage_done(*, tracker: Tracker, stage: RoadmapStage, done: bool, drafts: bool) -> None:
+    """Tick or untick every item of `stage` that the learner sees (`drafts`: an editor)."""
+    tracker.mark(list(stage.items.visible(drafts)), done=done)
 
 
 def reset(*, tracker: Tracker, stage: RoadmapStage | None = None) -> None:
-    """Clear the ticks of one stage, or of the whole roadmap."""
-    items = stage.items.all() if stage else ChecklistItem.objects.all()
-    tracker.mark(list(items), done=False)
+    """Clear the ticks of one stage, or every tick: nothing comes back when a draft is
+    published again."""
+    if stage is None:
+        tracker.clear()
+    else:
+        tracker.mark(list(stage.items.all()), done=False)
 
 
 def merge_guest_progress(*, session: SessionBase, user: AbstractBaseUser) -> int:
@@ -191,6 +202,10 @@ class RoadmapProgress:
     def percent(self) -> int:
         return percent(self.done_count, self.total)
 
+    def done_in(self, stage: RoadmapStage | None = None) -> int:
+        """How many items are done in `stage`, or on the whole roadmap."""
+        return sum(entry.done_count for entry in self.stages if stage in (None, entry.stage))
+
     @property
     def next_up(self) -> ItemProgress | None:
         """The first item not yet done, in roadmap order."""
@@ -224,18 +239,22 @@ def roadmap_progress(
     )
 
 
-def notes_of(*, user: AbstractBaseUser) -> dict[int, str]:
+def notes_of(*, user: AbstractBaseUser, drafts: bool):
+    """The learner's notes on the stages they see (a note on a draft stage stays hidden)."""
     if not user.is_authenticated:
-        return {}
-    return dict(StageNote.objects.filter(user=user).values_list("stage_id", "text"))
+        return StageNote.objects.none()
+    return StageNote.objects.filter(user=user, stage__in=RoadmapStage.objects.visible(drafts))
 
 
-def note_rows(*, user: AbstractBaseUser) -> list[tuple[RoadmapStage, str]]:
-    if not user.is_authenticated:
-        return []
+def notes_by_stage(*, user: AbstractBaseUser, drafts: bool) -> dict[int, str]:
+    return dict(notes_of(user=user, drafts=drafts).values_list("stage_id", "text"))
+
+
+def export_notes(*, user: AbstractBaseUser, drafts: bool) -> list[dict]:
+    """The learner's notes for export, in roadmap order."""
     return [
-        (note.stage, note.text)
-        for note in StageNote.objects.filter(user=user).select_related("stage")
+        {"stage": note.stage.number, "stage_title": note.stage.title, "text": note.text}
+        for note in notes_of(user=user, drafts=drafts).select_related("stage")
     ]
 
 

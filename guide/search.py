@@ -6,14 +6,12 @@ a portable fallback matches every word case-insensitively in any field. Both ret
 the same `Hit`s, ranked title matches first, with escaped, highlighted snippets.
 """
 
-import operator
 import re
 from collections.abc import Callable
 from dataclasses import dataclass
-from functools import reduce
 
 from django.db import connection
-from django.db.models import Q, QuerySet
+from django.db.models import QuerySet
 from django.utils.html import escape, strip_tags
 from django.utils.safestring import SafeString, mark_safe
 
@@ -31,25 +29,9 @@ from guide.models import (
     Skill,
     SkillCategory,
 )
+from guide.words import words_of, words_q
 
 SNIPPET_LENGTH = 180
-
-
-def words_of(text: str) -> list[str]:
-    """The distinct words of a query, lower-cased, in order."""
-    return list(dict.fromkeys(re.findall(r"\w+", text.lower())))
-
-
-def words_q(text: str, fields: list[str]) -> Q:
-    """Rows where every word of `text` appears, case-insensitively, in one of `fields`."""
-    return reduce(
-        operator.and_,
-        (
-            reduce(operator.or_, (Q(**{f"{field}__icontains": word}) for field in fields))
-            for word in words_of(text)
-        ),
-        Q(),
-    )
 
 
 def highlight(text: str, words: list[str]) -> SafeString:
@@ -91,7 +73,7 @@ class Source:
     """One kind of content and how to search it."""
 
     kind: str
-    queryset: Callable[[], QuerySet]
+    queryset: Callable[[], QuerySet]  # every row: readers' rows are chosen in `search`
     title: str
     body: list[str]
     url: Callable[[object], str]
@@ -211,8 +193,8 @@ def body_text(row, fields: list[str]) -> str:
     return " ".join(value for value in values if value)
 
 
-def matching_rows(source: Source, text: str) -> QuerySet:
-    queryset = source.queryset()
+def matching_rows(source: Source, text: str, *, drafts: bool) -> QuerySet:
+    queryset = source.queryset().visible(drafts)
     if connection.vendor == "postgresql":
         from django.contrib.postgres.search import SearchQuery, SearchRank, SearchVector
 
@@ -229,14 +211,15 @@ def matching_rows(source: Source, text: str) -> QuerySet:
     return queryset.filter(words_q(text, [source.title, *source.body]))
 
 
-def search(text: str) -> list[Hit]:
-    """Every piece of content matching `text`, best first."""
+def search(text: str, *, drafts: bool) -> list[Hit]:
+    """Every piece of content matching `text` that the reader may see (`drafts`: an editor
+    previewing), best first."""
     words = words_of(text)
     if not words:
         return []
     hits = []
     for source in SOURCES:
-        for row in matching_rows(source, text):
+        for row in matching_rows(source, text, drafts=drafts):
             title = source.heading(row)
             hits.append(
                 Hit(

@@ -1,17 +1,12 @@
-"""Who sees drafts: editors do, readers never.
+"""Who the visitor is, as far as what they may see goes: editors see drafts, readers never.
 
-Unpublished content is hidden from readers everywhere (pages, lists, filters, search,
-the roadmap) by one mechanism: the content models' default manager leaves out drafts
-while `drafts_visible` is false. `DraftsMiddleware` sets it for each request; outside
-requests (management commands, fixtures, the shell) everything is visible.
+Nothing here is ambient: views ask `is_editor(request)` once and pass the answer on
+(`Model.objects.visible(drafts)`, forms, search, progress), so what a reader sees never
+depends on import order, a global or a context variable.
 """
-
-from contextvars import ContextVar
 
 from django.conf import settings
 from django.http import HttpRequest
-
-drafts_visible: ContextVar[bool] = ContextVar("drafts_visible", default=True)
 
 EDITOR_PERMISSION = "guide.change_section"
 
@@ -26,26 +21,17 @@ def has_session(request: HttpRequest) -> bool:
 
 
 def signed_in_user(request: HttpRequest):
-    """The signed-in user, or None; the session is read only if there is one."""
+    """The signed-in user, or None; the session is read only if there is one.
+
+    A request refused before the middleware ran (a bad Host, say) has no user: None.
+    """
     if not has_session(request):
         return None
-    user = request.user
-    return user if user.is_authenticated else None
+    user = getattr(request, "user", None)
+    return user if user is not None and user.is_authenticated else None
 
 
 def is_editor(request: HttpRequest) -> bool:
-    """Staff who may edit the guide."""
+    """Staff who may edit the guide: they see drafts, marked as such."""
     user = signed_in_user(request)
     return bool(user and user.is_active and user.is_staff and user.has_perm(EDITOR_PERMISSION))
-
-
-class DraftsMiddleware:
-    def __init__(self, get_response):
-        self.get_response = get_response
-
-    def __call__(self, request: HttpRequest):
-        token = drafts_visible.set(is_editor(request))
-        try:
-            return self.get_response(request)
-        finally:
-            drafts_visible.reset(token)

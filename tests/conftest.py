@@ -4,14 +4,19 @@ import os
 import pytest
 from django.apps import apps as django_apps
 from django.conf import settings
+from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group
 from django.core.management import call_command
+
+from guide.models import Section
+from tests.factories import FIXTURE
 
 # Playwright's sync API runs an event loop in the test thread; Django's ORM
 # refuses that unless told otherwise. Only the test environment sets this.
 os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
 
-FIXTURE = settings.BASE_DIR / "fixtures" / "guide.json"
+PASSWORD = "correct horse 1"
+EDITOR_PASSWORD = "an editor's passphrase"
 
 
 def pytest_configure(config):
@@ -27,6 +32,29 @@ def pytest_configure(config):
     settings.WHITENOISE_USE_FINDERS = True
 
 
+@pytest.fixture(scope="session")
+def django_db_setup(django_db_setup, django_db_blocker):
+    """The test database, with the whole guide loaded once for the session.
+
+    Each test runs in a transaction that is rolled back, so the content is the same for
+    every test; a test that needs an empty guide deletes it inside its transaction.
+    """
+    with django_db_blocker.unblock():
+        call_command("loaddata", FIXTURE, verbosity=0)
+
+
+@pytest.fixture
+def content(db):
+    """The whole guide, from the real fixture.
+
+    It is loaded once per session. A transactional test (live server, real connections;
+    `db` is then transactional) ends by emptying every table, and pytest-django runs those
+    tests last: each loads the guide again when it is gone.
+    """
+    if not Section.objects.exists():
+        call_command("loaddata", FIXTURE, verbosity=0)
+
+
 @pytest.fixture
 def editors_group(db):
     """The Editors group, as its data migration makes it (a transactional test's flush
@@ -37,9 +65,31 @@ def editors_group(db):
 
 
 @pytest.fixture
-def content(db):
-    """The whole guide, loaded from the real fixture."""
-    call_command("loaddata", FIXTURE, verbosity=0)
+def ada(db):
+    """A learner with an account."""
+    return get_user_model().objects.create_user("ada", "ada@example.org", PASSWORD)
+
+
+@pytest.fixture
+def ada_client(client, ada):
+    client.force_login(ada)
+    return client
+
+
+@pytest.fixture
+def editor(editors_group):
+    """Edith, in the Editors group: she edits the guide in the admin and previews drafts."""
+    user = get_user_model().objects.create_user(
+        "edith", "edith@example.org", EDITOR_PASSWORD, is_staff=True
+    )
+    user.groups.add(editors_group)
+    return user
+
+
+@pytest.fixture
+def editor_client(client, editor):
+    client.force_login(editor)
+    return client
 
 
 @pytest.fixture(autouse=True)

@@ -1,6 +1,10 @@
-"""Small factory functions: each makes one row with sensible defaults."""
+"""Small factory functions, each making one row with sensible defaults, and the helpers
+that tests share (the fixture's path, the content models, the guide's pages)."""
 
 from itertools import count
+
+from django.conf import settings
+from django.urls import reverse
 
 from guide.models import (
     CareerLevel,
@@ -17,7 +21,63 @@ from guide.models import (
     SkillCategory,
 )
 
+FIXTURE = settings.BASE_DIR / "fixtures" / "guide.json"
+
+# Every content model, parents before children.
+MODELS = [
+    Section,
+    ContentList,
+    ListItem,
+    RoadmapStage,
+    ChecklistItem,
+    SkillCategory,
+    Skill,
+    PortfolioProject,
+    CareerLevel,
+    SalaryBand,
+    Provider,
+    Certification,
+]
+
+# The query that reads the content version, for the ETag of a visitor without a session.
+VERSION = 1
+
 _numbers = count(1000)
+
+
+def clear_guide() -> None:
+    """Delete the whole guide (inside the test's transaction), for tests of an empty one."""
+    for model in [Skill.stages.through, PortfolioProject.skills.through, *reversed(MODELS)]:
+        model.objects.all()._raw_delete(model.objects.db)
+
+
+def site_urls() -> list[str]:
+    """Every reading page of the guide as it stands."""
+    urls = [reverse(f"guide:{name}") for name in ("home", "roadmap", "skills", "projects")]
+    urls += [reverse(f"guide:{name}") for name in ("career", "salaries", "certifications")]
+    urls += [section.get_absolute_url() for section in Section.objects.published()]
+    urls += [stage.get_absolute_url() for stage in RoadmapStage.objects.published()]
+    return urls
+
+
+def add_more_content() -> None:
+    """More of every kind of row, to show that a page's queries do not grow with them."""
+    section = Section.objects.get(slug="what-does-a-machine-learning-engineer-do")
+    for _ in range(3):
+        content_list = make_list(section, heading="Extra")
+        for _ in range(4):
+            make_list_item(content_list)
+    for _ in range(4):
+        stage = make_stage()
+        for _ in range(6):
+            make_item(stage)
+        category = make_category()
+        for _ in range(5):
+            make_skill(category).stages.add(stage)
+        make_level(max_years=None)
+        make_band()
+        make_certification(make_provider())
+        make_project().skills.add(*category.skills.all())
 
 
 def _next() -> int:

@@ -10,12 +10,7 @@ from guide.models import Completion, RoadmapStage, StageNote
 from guide.progress import AccountTracker, save_note, set_stage_done
 
 User = get_user_model()
-PASSWORD = "correct horse 1"
-
-
-@pytest.fixture
-def ada(db):
-    return User.objects.create_user("ada", "ada@example.org", PASSWORD)
+PASSWORD = "correct horse 1"  # ada's, from conftest
 
 
 def tick_as_guest(client, *slugs):
@@ -70,7 +65,10 @@ def test_sign_up_problems_are_explained(client, ada, data, message):
 
 def test_log_in_merges_guest_ticks(client, ada, content):
     set_stage_done(
-        tracker=AccountTracker(ada), stage=RoadmapStage.objects.get(number=1), done=True
+        tracker=AccountTracker(ada),
+        stage=RoadmapStage.objects.get(number=1),
+        done=True,
+        drafts=False,
     )
     tick_as_guest(client, "programming-functions", "mlops-api-development")
     response = client.post(reverse("guide:login"), {"username": "ada", "password": PASSWORD})
@@ -171,7 +169,10 @@ def test_password_change(client, ada, db):
 
 def test_delete_account_needs_the_password_and_deletes_everything(client, ada, content):
     set_stage_done(
-        tracker=AccountTracker(ada), stage=RoadmapStage.objects.get(number=2), done=True
+        tracker=AccountTracker(ada),
+        stage=RoadmapStage.objects.get(number=2),
+        done=True,
+        drafts=False,
     )
     save_note(user=ada, stage=RoadmapStage.objects.get(number=2), text="note")
     client.force_login(ada)

@@ -7,6 +7,7 @@ from http import HTTPStatus
 import pytest
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group
+from django.contrib.contenttypes.models import ContentType
 from django.core.management import CommandError, call_command
 from django.test import Client
 from django.urls import reverse
@@ -15,29 +16,17 @@ from guide.models import (
     ChecklistItem,
     Completion,
     ContentVersion,
+    PortfolioProject,
     RoadmapStage,
     SalaryBand,
     Section,
     Skill,
 )
 from guide.progress import AccountTracker, set_item_done
-from tests.test_content import MODELS, site_urls
+from tests.factories import FIXTURE, MODELS, site_urls
 
 User = get_user_model()
 PASSWORD = "an editor's passphrase"
-
-
-@pytest.fixture
-def editor(editors_group):
-    user = User.objects.create_user("edith", "edith@example.org", PASSWORD, is_staff=True)
-    user.groups.add(editors_group)
-    return user
-
-
-@pytest.fixture
-def editor_client(client, editor):
-    client.force_login(editor)
-    return client
 
 
 def change_url(obj) -> str:
@@ -297,8 +286,6 @@ def test_export_and_load_into_an_empty_database_reproduce_the_site(client, conte
 def test_the_committed_fixture_is_what_export_writes(content, tmp_path):
     exported = tmp_path / "guide.json"
     call_command("export_guide", "--output", str(exported), verbosity=0)
-    from tests.conftest import FIXTURE
-
     assert exported.read_text() == FIXTURE.read_text()
 
 
@@ -312,12 +299,13 @@ def test_markdown_is_previewed_after_saving(editor_client, content):
     )
     assert "<script>alert" not in page.text
     assert "simple formatting: **bold**" in page.text
-    assert 'href="/guide/conclusion/"' in page.text or "View on site" in page.text
+    content_type = ContentType.objects.get_for_model(Section)
+    view_on_site = reverse("admin:view_on_site", args=[content_type.pk, section.pk])
+    assert f'href="{view_on_site}"' in page.text
+    assert editor_client.get(view_on_site)["Location"].endswith("/guide/conclusion/")
 
 
 def test_a_projects_skills_are_edited_inline(editor_client, content):
-    from guide.models import PortfolioProject
-
     project = PortfolioProject.objects.get(slug="resume-screening-tool")
     page = editor_client.get(change_url(project))
     assert "Skills it demonstrates" in page.text

@@ -10,7 +10,7 @@ def band(level: str, low: int, high: int, open_ended: bool = False) -> SalaryBan
 
 def test_bars_share_one_dollar_axis():
     bands = [band("Entry", 80_000, 120_000), band("Architect", 250_000, 500_000, True)]
-    chart = salary_chart(bands, scale_to=bands)
+    chart = salary_chart(bands, axis_top=0)
     entry, architect = chart.bars
     per_dollar = (PLOT_RIGHT - PLOT_LEFT - OPEN_TAIL) / 500_000
     assert entry.x == round(PLOT_LEFT + 80_000 * per_dollar)
@@ -29,28 +29,28 @@ def test_bars_share_one_dollar_axis():
 
 def test_open_ended_ranges_are_drawn_open():
     bands = [band("Senior", 180_000, 300_000, True), band("Mid", 120_000, 180_000)]
-    senior, mid = salary_chart(bands, scale_to=bands).bars
+    senior, mid = salary_chart(bands, axis_top=0).bars
     assert senior.open_ended and not mid.open_ended
     assert senior.tail_end == senior.x + senior.width + OPEN_TAIL
 
 
 def test_a_filtered_chart_keeps_the_full_axis():
     every = [band("Entry", 80_000, 120_000), band("Architect", 250_000, 500_000, True)]
-    chart = salary_chart(every[:1], scale_to=every)
+    chart = salary_chart(every[:1], axis_top=500_000)
     assert len(chart.bars) == 1
     assert chart.ticks[-1].label == "$500k"
 
 
 def test_text_alternative_names_every_range():
     bands = [band("Entry-Level", 80_000, 120_000), band("Senior-Level", 180_000, 300_000, True)]
-    chart = salary_chart(bands, scale_to=bands)
+    chart = salary_chart(bands, axis_top=0)
     assert chart.description == (
         "Entry-Level: $80,000 to $120,000; Senior-Level: $180,000 to $300,000 or more"
     )
 
 
 def test_no_bands_draws_an_empty_axis():
-    chart = salary_chart([], scale_to=[])
+    chart = salary_chart([], axis_top=0)
     assert chart.bars == [] and chart.ticks[0].label == "$0"
 
 

@@ -5,6 +5,12 @@ from guide.models import CareerLevel, ChecklistItem, SalaryBand, Skill
 from tests import factories
 
 
+@pytest.fixture(autouse=True)
+def empty_guide(db):
+    """These tests make their own rows, numbered as they like."""
+    factories.clear_guide()
+
+
 def test_natural_keys_round_trip(db):
     stage = factories.make_stage(slug="learn-things")
     item = factories.make_item(stage, slug="learn-things-first")

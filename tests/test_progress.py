@@ -27,7 +27,7 @@ def item(slug: str) -> ChecklistItem:
 
 
 def stages() -> list[RoadmapStage]:
-    return list(RoadmapStage.objects.with_items())
+    return list(RoadmapStage.objects.published().with_items(drafts=False))
 
 
 def test_ticking_is_idempotent_and_states_the_desired_state(content, user):
@@ -67,9 +67,9 @@ def test_ticking_a_stage_ticks_every_item_and_unticking_clears_them(content, use
     tracker = rules.AccountTracker(user)
     stage = RoadmapStage.objects.get(number=3)
     rules.set_item_done(tracker=tracker, item=stage.items.first(), done=True)
-    rules.set_stage_done(tracker=tracker, stage=stage, done=True)
+    rules.set_stage_done(tracker=tracker, stage=stage, done=True, drafts=False)
     assert Completion.objects.filter(user=user).count() == stage.items.count() == 5
-    rules.set_stage_done(tracker=tracker, stage=stage, done=False)
+    rules.set_stage_done(tracker=tracker, stage=stage, done=False, drafts=False)
     assert not Completion.objects.filter(user=user).exists()
 
 
@@ -77,11 +77,13 @@ def test_next_up_is_the_first_unfinished_item(content, user):
     tracker = rules.AccountTracker(user)
     progress = rules.roadmap_progress(tracker=tracker, stages=stages())
     assert progress.next_up.item.slug == "programming-variables-and-data-structures"
-    rules.set_stage_done(tracker=tracker, stage=RoadmapStage.objects.get(number=1), done=True)
+    rules.set_stage_done(
+        tracker=tracker, stage=RoadmapStage.objects.get(number=1), done=True, drafts=False
+    )
     progress = rules.roadmap_progress(tracker=tracker, stages=stages())
     assert progress.next_up.item.stage.number == 2
     for stage in RoadmapStage.objects.all():
-        rules.set_stage_done(tracker=tracker, stage=stage, done=True)
+        rules.set_stage_done(tracker=tracker, stage=stage, done=True, drafts=False)
     progress = rules.roadmap_progress(tracker=tracker, stages=stages())
     assert progress.next_up is None and progress.percent == 100
 
@@ -121,7 +123,9 @@ def test_guest_ticks_live_in_the_session(content):
     guest = rules.GuestTracker(session)
     rules.set_item_done(tracker=guest, item=item("programming-functions"), done=True)
     rules.set_item_done(tracker=guest, item=item("programming-functions"), done=True)
-    rules.set_stage_done(tracker=guest, stage=RoadmapStage.objects.get(number=2), done=True)
+    rules.set_stage_done(
+        tracker=guest, stage=RoadmapStage.objects.get(number=2), done=True, drafts=False
+    )
     assert set(guest.done()) == {
         "programming-functions",
         "data-analysis-pandas",
@@ -168,7 +172,7 @@ def test_reset_one_stage_or_everything(content, user):
     tracker = rules.AccountTracker(user)
     for number in (1, 2):
         rules.set_stage_done(
-            tracker=tracker, stage=RoadmapStage.objects.get(number=number), done=True
+            tracker=tracker, stage=RoadmapStage.objects.get(number=number), done=True, drafts=False
         )
     rules.reset(tracker=tracker, stage=RoadmapStage.objects.get(number=1))
     assert {slug.split("-")[0] for slug in tracker.done()} == {"data"}
@@ -181,7 +185,7 @@ def test_notes_are_private_and_empty_text_removes_them(content, user, other):
     rules.save_note(user=user, stage=stage, text="Try the fast.ai course")
     rules.save_note(user=user, stage=stage, text="Try the fast.ai course, part 2")
     assert StageNote.objects.get(user=user).text == "Try the fast.ai course, part 2"
-    assert rules.notes_of(user=other) == {}
+    assert rules.notes_by_stage(user=other, drafts=False) == {}
     rules.save_note(user=user, stage=stage, text="   ")
     assert not StageNote.objects.exists()
 

@@ -5,7 +5,7 @@ from django.urls import reverse
 from django.utils.html import strip_tags
 
 from guide.search import SOURCES, highlight, search, snippet, words_of
-from tests.test_views import VERSION, add_more_content
+from tests.factories import VERSION, add_more_content
 
 SEARCH = reverse("guide:search")
 
@@ -32,12 +32,12 @@ def test_snippet_centres_on_the_match():
 
 
 def test_empty_query_finds_nothing(content):
-    assert search("") == []
-    assert search("!!!") == []
+    assert search("", drafts=False) == []
+    assert search("!!!", drafts=False) == []
 
 
 def test_title_matches_rank_above_body_matches(content):
-    hits = search("deep learning")
+    hits = search("deep learning", drafts=False)
     scores = [hit.title_score for hit in hits]
     assert scores == sorted(scores, reverse=True)
     assert strip_tags(hits[0].title) == "Deep Learning"
@@ -47,7 +47,7 @@ def test_title_matches_rank_above_body_matches(content):
 
 
 def test_an_exact_title_comes_first(content):
-    hits = search("Kubernetes")
+    hits = search("Kubernetes", drafts=False)
     assert (hits[0].kind, strip_tags(hits[0].title)) == ("Skill", "Kubernetes")
     assert "Kubernetes orchestration (stage 6)" in [strip_tags(hit.title) for hit in hits[1:]]
 
@@ -65,7 +65,7 @@ def test_every_kind_of_content_is_searchable(content):
         "Skill category": "Mathematics and Statistics",
     }
     for kind, title in expectations.items():
-        hits = search(title)
+        hits = search(title, drafts=False)
         assert any(hit.kind == kind and title in strip_tags(hit.title) for hit in hits), (
             kind,
             title,
@@ -73,9 +73,9 @@ def test_every_kind_of_content_is_searchable(content):
 
 
 def test_results_link_to_the_exact_place(client, content):
-    hit = next(hit for hit in search("data drift") if hit.kind == "Guide section")
+    hit = next(hit for hit in search("data drift", drafts=False) if hit.kind == "Guide section")
     assert hit.url == "/guide/what-does-a-machine-learning-engineer-do/#entry-metric-data-drift"
-    for hit in search("learning"):
+    for hit in search("learning", drafts=False):
         path, _, anchor = hit.url.partition("#")
         page = client.get(path)
         assert page.status_code == HTTPStatus.OK, hit.url
@@ -84,8 +84,8 @@ def test_results_link_to_the_exact_place(client, content):
 
 
 def test_prefixes_match_as_one_types(content):
-    assert search("tensorf")[0].title == "<mark>TensorF</mark>low"
-    assert any("Kubernetes" in strip_tags(hit.title) for hit in search("kubern"))
+    assert search("tensorf", drafts=False)[0].title == "<mark>TensorF</mark>low"
+    assert any("Kubernetes" in strip_tags(hit.title) for hit in search("kubern", drafts=False))
 
 
 def test_search_page_shows_labelled_highlighted_results(client, content):
@@ -152,4 +152,6 @@ def test_postgresql_uses_full_text_search_with_stemming(content):
     if connection.vendor != "postgresql":
         pytest.skip("PostgreSQL's full-text search only")
     # "deploying" and "Deployment" share the stem "deploy"; a substring search misses it.
-    assert any("Model Deployment" in strip_tags(hit.title) for hit in search("deploying"))
+    assert any(
+        "Model Deployment" in strip_tags(hit.title) for hit in search("deploying", drafts=False)
+    )

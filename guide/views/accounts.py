@@ -16,7 +16,7 @@ from django.views.decorators.http import require_http_methods
 
 from guide import progress as rules
 from guide.forms import DeleteAccountForm, LoginForm, SignUpForm
-from guide.views.pages import HtmxHttpRequest
+from guide.views.helpers import HtmxHttpRequest
 
 
 def keep_guest_progress(request: HtmxHttpRequest) -> None:

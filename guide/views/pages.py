@@ -1,12 +1,18 @@
+"""The reading pages: the guide's sections, the filtered lists and the search.
+
+Each view asks once whether the visitor is an editor (`drafts`) and passes the answer to
+every queryset, form and search it uses: readers never see a draft.
+"""
+
+from collections.abc import Callable
 from http import HTTPStatus
 
 from django.db import DatabaseError, connection
-from django.db.models import Count
+from django.db.models import Max, Prefetch
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_safe
-from django_htmx.middleware import HtmxDetails
 
 from guide.charts import salary_chart
 from guide.forms import (
@@ -21,6 +27,7 @@ from guide.forms import (
 from guide.models import (
     CareerLevel,
     Certification,
+    ChecklistItem,
     ContentList,
     PortfolioProject,
     RoadmapStage,
@@ -30,82 +37,67 @@ from guide.models import (
     SkillCategory,
 )
 from guide.pagecache import reader_page
-from guide.search import search, words_q
+from guide.search import search
+from guide.views.helpers import HtmxHttpRequest, neighbours, section_for
+from guide.visibility import is_editor
 
 LIVE_SEARCH_TARGET = "site-search-results"
 
 
-class HtmxHttpRequest(HttpRequest):
-    htmx: HtmxDetails
-
-
-def bad_request(request: HttpRequest, message: str) -> HttpResponse:
-    """The 400 page, saying what was wrong."""
-    return render(
-        request, "400.html", {"exception_message": message}, status=HTTPStatus.BAD_REQUEST
-    )
-
-
-def neighbours(rows: list, current) -> tuple:
-    """Return the rows before and after `current` in `rows` (None at either end)."""
-    index = rows.index(current)
-    previous = rows[index - 1] if index > 0 else None
-    following = rows[index + 1] if index + 1 < len(rows) else None
-    return previous, following
-
-
-def feature_context(feature: str) -> dict:
+def feature_context(feature: str, *, drafts: bool) -> dict:
     """The structured content a section shows after its text."""
     match feature:
         case Section.Feature.SKILLS:
-            return {"categories": SkillCategory.objects.with_skills()}
+            skills = Skill.objects.visible(drafts)
+            return {
+                "categories": SkillCategory.objects.visible(drafts).with_skills(
+                    skills, drafts=drafts
+                )
+            }
         case Section.Feature.ROADMAP:
-            return {"stages": RoadmapStage.objects.with_items()}
+            return {"stages": RoadmapStage.objects.visible(drafts).with_items(drafts)}
         case Section.Feature.CAREER:
-            return {"levels": CareerLevel.objects.all()}
+            return {"levels": CareerLevel.objects.visible(drafts)}
         case Section.Feature.SALARIES:
-            return {"bands": SalaryBand.objects.all()}
+            return {"bands": SalaryBand.objects.visible(drafts)}
         case Section.Feature.CERTIFICATIONS:
-            return {"certifications": Certification.objects.select_related("provider")}
+            certifications = Certification.objects.visible(drafts)
+            return {"certifications": certifications.select_related("provider")}
     return {}
-
-
-def section_for(feature: str) -> Section | None:
-    """The article section that carries a structured page's text."""
-    return Section.objects.filter(feature=feature).first()
 
 
 @reader_page
 def home(request: HttpRequest) -> HttpResponse:
-    sections = list(Section.objects.all())
+    drafts = is_editor(request)
+    sections = list(Section.objects.visible(drafts))
     context = {
         "introduction": sections[0] if sections else None,
         "sections": sections[1:],
-        # Meta.ordering does not apply to aggregating queries: order explicitly.
-        "stages": RoadmapStage.objects.annotate(item_count=Count("items")).order_by("number"),
+        "stages": RoadmapStage.objects.visible(drafts).with_item_count(drafts),
     }
     return render(request, "guide/home.html", context)
 
 
 @reader_page
 def section(request: HttpRequest, slug: str) -> HttpResponse:
-    sections = list(Section.objects.all())
+    drafts = is_editor(request)
+    sections = list(Section.objects.visible(drafts))
     current = next((row for row in sections if row.slug == slug), None)
     if current is None:
         raise Http404("No section with that address.")
     previous, following = neighbours(sections, current)
     context = {
         "section": current,
-        "lists": ContentList.objects.filter(section=current).with_items(),
+        "lists": ContentList.objects.visible(drafts).filter(section=current).with_items(drafts),
         "previous": previous,
         "next": following,
-        **feature_context(current.feature),
+        **feature_context(current.feature, drafts=drafts),
     }
     return render(request, "guide/section.html", context)
 
 
 def filtered_page(view):
-    """A reading page with a filter form: a cacheable whole page or region."""
+    """A reading page with a filter form: GET only, a cacheable whole page or region."""
     return reader_page(view)
 
 
@@ -115,153 +107,158 @@ def render_filtered(
     form: FilterForm,
     *,
     noun: str,
-    count: int | None,
+    results: Callable[..., dict],
     partial: str = "results",
     **context,
 ) -> HttpResponse:
     """Render a page with a filter form: the results region alone for htmx requests.
 
-    A history restore is never answered with the fragment: it needs the whole page.
-    Invalid filters answer 400 with the form's messages, in the page or the region.
+    `results(**filters)` gives the results' context, with their `count`; it is asked only
+    for valid filters. Invalid filters answer 400 with the form's messages, in the page or
+    the region. A history restore is never answered with the fragment: it needs the page.
     """
     if request.htmx and not request.htmx.history_restore_request:
         template = f"{template}#{partial}"
-    status = HTTPStatus.OK if form.is_valid() else HTTPStatus.BAD_REQUEST
+    valid = form.is_valid()
     context |= {
         "form": form,
         "active_filters": form.active_filters(),
         "noun": noun,
-        "count": count,
+        "count": None,
         "filtered": bool(form.filters()),
+        **(results(**form.filters()) if valid else {}),
     }
+    status = HTTPStatus.OK if valid else HTTPStatus.BAD_REQUEST
     return render(request, template, context, status=status)
 
 
 @filtered_page
 def skills(request: HtmxHttpRequest) -> HttpResponse:
-    form = SkillFilterForm(request.GET)
-    filters = form.filters()
-    matches = Skill.objects.all() if form.is_valid() else Skill.objects.none()
-    if "category" in filters:
-        matches = matches.filter(category__slug=filters["category"])
-    if "stage" in filters:
-        matches = matches.filter(stages__number=filters["stage"])
-    if "q" in filters:
-        matches = matches.filter(words_q(filters["q"], ["name", "description"]))
-    categories = [
-        category
-        for category in SkillCategory.objects.with_skills(matches)
-        if category.shown_skills
-    ]
+    drafts = is_editor(request)
+
+    def results(**filters) -> dict:
+        matches = Skill.objects.visible(drafts).filtered(**filters)
+        categories = SkillCategory.objects.visible(drafts).with_skills(matches, drafts=drafts)
+        shown = [category for category in categories if category.shown_skills]
+        return {
+            "categories": shown,
+            "count": sum(len(category.shown_skills) for category in shown),
+        }
+
     return render_filtered(
         request,
         "guide/skills.html",
-        form,
+        SkillFilterForm(request.GET, drafts=drafts),
         noun="skill",
-        count=sum(len(category.shown_skills) for category in categories),
-        section=section_for(Section.Feature.SKILLS),
-        categories=categories,
+        results=results,
+        section=section_for(Section.Feature.SKILLS, drafts=drafts),
     )
 
 
 @filtered_page
 def projects(request: HtmxHttpRequest) -> HttpResponse:
-    form = ProjectFilterForm(request.GET)
-    filters = form.filters()
-    rows = PortfolioProject.objects.prefetch_related("skills").select_related(
-        "checklist_item__stage"
-    )
-    if "area" in filters:
-        rows = rows.filter(skills__category__slug=filters["area"])
-    if "skill" in filters:
-        rows = rows.filter(skills__slug=filters["skill"])
-    rows = list(rows.distinct()) if form.is_valid() else []
+    drafts = is_editor(request)
+    visible_projects = PortfolioProject.objects.visible(drafts)
+
+    def results(**filters) -> dict:
+        rows = visible_projects.filtered(**filters).prefetch_related(
+            Prefetch("skills", Skill.objects.visible(drafts))
+        )
+        rows = list(rows)
+        return {"projects": rows, "count": len(rows)}
+
     return render_filtered(
         request,
         "guide/projects.html",
-        form,
+        ProjectFilterForm(request.GET, drafts=drafts),
         noun="project",
-        count=len(rows),
-        projects=rows,
-        stage=RoadmapStage.objects.filter(items__project__isnull=False).first(),
+        results=results,
+        stage=RoadmapStage.objects.visible(drafts)
+        .filter(
+            items__in=ChecklistItem.objects.visible(drafts), items__project__in=visible_projects
+        )
+        .first(),
     )
 
 
 @filtered_page
 def career(request: HtmxHttpRequest) -> HttpResponse:
-    form = CareerFilterForm(request.GET)
-    filters = form.filters()
-    levels = CareerLevel.objects.all()
-    if "years" in filters:
-        levels = levels.fitting(filters["years"])
-    levels = list(levels) if form.is_valid() else []
+    drafts = is_editor(request)
+
+    def results(**filters) -> dict:
+        levels = list(CareerLevel.objects.visible(drafts).filtered(**filters))
+        return {"levels": levels, "count": len(levels)}
+
     return render_filtered(
         request,
         "guide/career.html",
-        form,
+        CareerFilterForm(request.GET, drafts=drafts),
         noun="career level",
-        count=len(levels),
-        section=section_for(Section.Feature.CAREER),
-        levels=levels,
+        results=results,
+        section=section_for(Section.Feature.CAREER, drafts=drafts),
     )
 
 
 @filtered_page
 def salaries(request: HtmxHttpRequest) -> HttpResponse:
-    form = SalaryFilterForm(request.GET)
-    level = form.filters().get("level")
-    every_band = list(SalaryBand.objects.all())
-    bands = [band for band in every_band if level in (None, band.slug)]
-    if not form.is_valid():
-        bands = []
+    drafts = is_editor(request)
+
+    def results(**filters) -> dict:
+        every_band = SalaryBand.objects.visible(drafts)
+        bands = list(every_band.filtered(**filters))
+        # One dollar axis for every level, so that a filtered chart keeps its scale.
+        axis_top = every_band.aggregate(top=Max("max_usd"))["top"] or 0
+        return {
+            "bands": bands,
+            "count": len(bands),
+            "chart": salary_chart(bands, axis_top=axis_top),
+        }
+
     return render_filtered(
         request,
         "guide/salaries.html",
-        form,
+        SalaryFilterForm(request.GET, drafts=drafts),
         noun="salary band",
-        count=len(bands),
-        section=section_for(Section.Feature.SALARIES),
-        bands=bands,
-        chart=salary_chart(bands, scale_to=every_band),
+        results=results,
+        section=section_for(Section.Feature.SALARIES, drafts=drafts),
     )
 
 
 @filtered_page
 def certifications(request: HtmxHttpRequest) -> HttpResponse:
-    form = CertificationFilterForm(request.GET)
-    filters = form.filters()
-    rows = Certification.objects.select_related("provider")
-    if "provider" in filters:
-        rows = rows.filter(provider__slug=filters["provider"])
-    if "q" in filters:
-        rows = rows.filter(words_q(filters["q"], ["name", "description", "provider__name"]))
-    rows = list(rows) if form.is_valid() else []
+    drafts = is_editor(request)
+
+    def results(**filters) -> dict:
+        rows = Certification.objects.visible(drafts).filtered(**filters)
+        rows = list(rows.select_related("provider"))
+        return {"certifications": rows, "count": len(rows)}
+
     return render_filtered(
         request,
         "guide/certifications.html",
-        form,
+        CertificationFilterForm(request.GET, drafts=drafts),
         noun="certification",
-        count=len(rows),
-        section=section_for(Section.Feature.CERTIFICATIONS),
-        certifications=rows,
+        results=results,
+        section=section_for(Section.Feature.CERTIFICATIONS, drafts=drafts),
     )
 
 
 @filtered_page
 def search_page(request: HtmxHttpRequest) -> HttpResponse:
-    form = SearchForm(request.GET)
-    text = form.filters().get("q", "")
-    hits = search(text)
+    drafts = is_editor(request)
+
+    def results(q: str = "") -> dict:
+        hits = search(q, drafts=drafts)
+        return {"query": q, "hits": hits, "count": len(hits) if q else None}
+
     return render_filtered(
         request,
         "guide/search.html",
-        form,
+        SearchForm(request.GET, drafts=drafts),
         noun="result",
-        count=len(hits) if text else None,
+        results=results,
         # The header's search box asks for its own short list of results.
         partial="live" if request.htmx.target == LIVE_SEARCH_TARGET else "results",
-        query=text,
-        hits=hits,
     )
 
 

@@ -1,9 +1,8 @@
 """The roadmap with each learner's ticks, the ticking itself, and the progress dashboard.
 
-Every page here shows one learner's progress: it is never cached for a visitor with a
-session (`no-store`), so the back button never shows stale ticks. A visitor without one
-has no ticks yet: the roadmap and stage pages are then reading pages like any other.
-Learners reach only their own progress: nothing here takes a user id.
+Every page here shows one learner's progress: they are never cached (`no-store`), so the
+back button never shows stale ticks. Learners reach only their own progress: nothing
+here takes a user id.
 """
 
 import csv
@@ -21,25 +20,26 @@ from django.views.decorators.http import require_http_methods, require_POST, req
 from guide import progress as rules
 from guide.csrf import origin_checked_first_post
 from guide.forms import NoteForm, ResetForm, TickForm
-from guide.models import ChecklistItem, RoadmapStage, Section
+from guide.models import ChecklistItem, RoadmapStage, Section, Skill
 from guide.pagecache import has_private_state, reader_page
-from guide.views.pages import HtmxHttpRequest, bad_request, neighbours, section_for
+from guide.views.helpers import HtmxHttpRequest, bad_request, neighbours, section_for
+from guide.visibility import is_editor
 
 
 def tracker(request: HtmxHttpRequest) -> rules.Tracker:
     return rules.tracker_for(user=request.user, session=request.session)
 
 
-def learner_progress(request: HtmxHttpRequest, *, with_notes: bool = False):
-    """Every stage with its items, and this learner's ticks on them.
+def learner_progress(request: HtmxHttpRequest, *, drafts: bool, with_notes: bool = False):
+    """Every stage the learner sees with its items, and this learner's ticks on them.
 
     A visitor without a session who is reading has no ticks: their session is left
     unread, so the page is the same for all of them and can be cached whole.
     """
-    stages = list(RoadmapStage.objects.with_items())
+    stages = list(RoadmapStage.objects.visible(drafts).with_items(drafts))
     if request.method in {"GET", "HEAD"} and not has_private_state(request):
         return rules.roadmap_progress(tracker=rules.GuestTracker({}), stages=stages)
-    notes = rules.notes_of(user=request.user) if with_notes else None
+    notes = rules.notes_by_stage(user=request.user, drafts=drafts) if with_notes else None
     return rules.roadmap_progress(tracker=tracker(request), stages=stages, notes=notes)
 
 
@@ -52,9 +52,10 @@ def safe_next(request: HtmxHttpRequest, url: str, fallback: str) -> str:
 
 @reader_page
 def roadmap(request: HtmxHttpRequest) -> HttpResponse:
+    drafts = is_editor(request)
     context = {
-        "section": section_for(Section.Feature.ROADMAP),
-        "progress": learner_progress(request),
+        "section": section_for(Section.Feature.ROADMAP, drafts=drafts),
+        "progress": learner_progress(request, drafts=drafts),
         "back_to": request.path,
     }
     return render(request, "guide/roadmap.html", context)
@@ -62,7 +63,8 @@ def roadmap(request: HtmxHttpRequest) -> HttpResponse:
 
 @reader_page
 def stage(request: HtmxHttpRequest, slug: str) -> HttpResponse:
-    progress = learner_progress(request)
+    drafts = is_editor(request)
+    progress = learner_progress(request, drafts=drafts)
     stages = [entry.stage for entry in progress.stages]
     entry = next((entry for entry in progress.stages if entry.stage.slug == slug), None)
     if entry is None:
@@ -72,7 +74,7 @@ def stage(request: HtmxHttpRequest, slug: str) -> HttpResponse:
         "stage": entry.stage,
         "entry": entry,
         "progress": progress,
-        "skills": entry.stage.skills.select_related("category"),
+        "skills": Skill.objects.visible(drafts).filter(stages=entry.stage),
         "back_to": request.path,
         "previous": previous,
         "next": following,
@@ -81,11 +83,17 @@ def stage(request: HtmxHttpRequest, slug: str) -> HttpResponse:
 
 
 def after_tick(
-    request: HtmxHttpRequest, form: TickForm, stage: RoadmapStage, anchor: str, what: str
+    request: HtmxHttpRequest,
+    form: TickForm,
+    stage: RoadmapStage,
+    anchor: str,
+    what: str,
+    *,
+    drafts: bool,
 ):
     """htmx gets the stage's checklist and the overall bar; a plain form goes back."""
     if request.htmx:
-        progress = learner_progress(request)
+        progress = learner_progress(request, drafts=drafts)
         entry = next(entry for entry in progress.stages if entry.stage.pk == stage.pk)
         state = "done" if form.cleaned_data["done"] else "not done"
         context = {
@@ -114,29 +122,34 @@ def rejected(request: HtmxHttpRequest, form: TickForm) -> HttpResponse:
 @origin_checked_first_post
 @require_POST
 def tick_item(request: HtmxHttpRequest, slug: str) -> HttpResponse:
-    item = get_object_or_404(ChecklistItem.objects.select_related("stage"), slug=slug)
+    drafts = is_editor(request)
+    items = ChecklistItem.objects.visible(drafts).select_related("stage")
+    item = get_object_or_404(items, slug=slug)
     form = TickForm(request.POST)
     if not form.is_valid():
         return rejected(request, form)
     rules.set_item_done(tracker=tracker(request), item=item, done=form.cleaned_data["done"])
-    return after_tick(request, form, item.stage, item.anchor, f"‘{item.title}’")
+    return after_tick(request, form, item.stage, item.anchor, f"‘{item.title}’", drafts=drafts)
 
 
 @origin_checked_first_post
 @require_POST
 def tick_stage(request: HtmxHttpRequest, slug: str) -> HttpResponse:
-    stage = get_object_or_404(RoadmapStage, slug=slug)
+    drafts = is_editor(request)
+    stage = get_object_or_404(RoadmapStage.objects.visible(drafts), slug=slug)
     form = TickForm(request.POST)
     if not form.is_valid():
         return rejected(request, form)
-    rules.set_stage_done(tracker=tracker(request), stage=stage, done=form.cleaned_data["done"])
-    return after_tick(request, form, stage, f"checklist-{stage.slug}", f"Stage {stage.number}")
+    done = form.cleaned_data["done"]
+    rules.set_stage_done(tracker=tracker(request), stage=stage, done=done, drafts=drafts)
+    anchor, what = f"checklist-{stage.slug}", f"Stage {stage.number}"
+    return after_tick(request, form, stage, anchor, what, drafts=drafts)
 
 
 @never_cache
 @require_safe
 def dashboard(request: HtmxHttpRequest) -> HttpResponse:
-    progress = learner_progress(request, with_notes=True)
+    progress = learner_progress(request, drafts=is_editor(request), with_notes=True)
     context = {
         "progress": progress,
         "note_max_length": NoteForm.base_fields["text"].max_length,
@@ -147,7 +160,7 @@ def dashboard(request: HtmxHttpRequest) -> HttpResponse:
 @login_required
 @require_POST
 def save_note(request: HtmxHttpRequest, slug: str) -> HttpResponse:
-    stage = get_object_or_404(RoadmapStage, slug=slug)
+    stage = get_object_or_404(RoadmapStage.objects.visible(is_editor(request)), slug=slug)
     form = NoteForm(request.POST)
     if not form.is_valid():
         return bad_request(request, " ".join(form.errors["text"]))
@@ -160,7 +173,8 @@ def save_note(request: HtmxHttpRequest, slug: str) -> HttpResponse:
 @require_http_methods(["GET", "HEAD", "POST"])
 def reset(request: HtmxHttpRequest) -> HttpResponse:
     """Ask first (GET), then clear one stage's ticks or all of them (POST)."""
-    form = ResetForm(request.POST if request.method == "POST" else request.GET)
+    drafts = is_editor(request)
+    form = ResetForm(request.POST if request.method == "POST" else request.GET, drafts=drafts)
     if not form.is_valid():
         return bad_request(request, "There is no roadmap stage with that address.")
     stage = form.cleaned_data["stage"]
@@ -169,14 +183,13 @@ def reset(request: HtmxHttpRequest) -> HttpResponse:
         what = f"stage {stage.number}" if stage else "the whole roadmap"
         messages.success(request, f"Your progress on {what} was reset.")
         return redirect("guide:progress")
-    progress = learner_progress(request)
-    entries = [entry for entry in progress.stages if stage is None or entry.stage == stage]
-    context = {"stage": stage, "ticked": sum(entry.done_count for entry in entries)}
+    progress = learner_progress(request, drafts=drafts)
+    context = {"stage": stage, "ticked": progress.done_in(stage)}
     return render(request, "guide/reset.html", context)
 
 
-def export_rows(request: HtmxHttpRequest) -> list[dict]:
-    stages = list(RoadmapStage.objects.with_items())
+def export_rows(request: HtmxHttpRequest, *, drafts: bool) -> list[dict]:
+    stages = list(RoadmapStage.objects.visible(drafts).with_items(drafts))
     return rules.export_rows(tracker=tracker(request), stages=stages)
 
 
@@ -191,15 +204,12 @@ def attachment(response: HttpResponse, extension: str) -> HttpResponse:
 @never_cache
 @require_safe
 def export_json(request: HtmxHttpRequest) -> HttpResponse:
-    user = request.user
+    user, drafts = request.user, is_editor(request)
     document = {
         "exported_at": timezone.now().isoformat(),
         "account": user.get_username() if user.is_authenticated else None,
-        "completed_items": export_rows(request),
-        "notes": [
-            {"stage": stage.number, "stage_title": stage.title, "text": text}
-            for stage, text in rules.note_rows(user=user)
-        ],
+        "completed_items": export_rows(request, drafts=drafts),
+        "notes": rules.export_notes(user=user, drafts=drafts),
     }
     response = HttpResponse(
         json.dumps(document, indent=2, ensure_ascii=False), content_type="application/json"
@@ -214,5 +224,5 @@ def export_csv(request: HtmxHttpRequest) -> HttpResponse:
     columns = ["stage", "stage_title", "item", "item_title", "completed_at"]
     writer = csv.DictWriter(response, fieldnames=columns)
     writer.writeheader()
-    writer.writerows(export_rows(request))
+    writer.writerows(export_rows(request, drafts=is_editor(request)))
     return attachment(response, "csv")

@@ -2,50 +2,29 @@
 (function () {
   "use strict";
 
-  // A request that fails (server error, lost connection) says so in the element named
-  // by the closest data-error-target, instead of failing silently.
-  function reportFailure(event) {
+  // The element named by the closest data-error-target of a request's source, if any.
+  function errorRegion(event) {
     var source = event.detail.elt && event.detail.elt.closest("[data-error-target]");
     var region = source && document.querySelector(source.dataset.errorTarget);
-    if (region) {
-      region.textContent = source.dataset.errorMessage ||
+    return region ? { source: source, region: region } : null;
+  }
+
+  // A request that fails (server error, lost connection) says so there, instead of
+  // failing silently; the next request clears the message.
+  function reportFailure(event) {
+    var found = errorRegion(event);
+    if (found) {
+      found.region.textContent = found.source.dataset.errorMessage ||
         "Something went wrong and nothing was changed. Check your connection and try again.";
-      region.classList.add("is-error");
+      found.region.classList.add("is-error");
     }
   }
   document.addEventListener("htmx:responseError", reportFailure);
   document.addEventListener("htmx:sendError", reportFailure);
   document.addEventListener("htmx:beforeRequest", function (event) {
-    var source = event.detail.elt && event.detail.elt.closest("[data-error-target]");
-    var region = source && document.querySelector(source.dataset.errorTarget);
-    if (region) {
-      region.classList.remove("is-error");
-    }
-  });
-
-  // A control inside [data-busy-while-posting] is disabled while its request is in flight:
-  // marked aria-disabled and refusing further requests. The disabled attribute would
-  // take the keyboard focus away; this way htmx puts it back on the fresh control.
-  function busyControl(event) {
-    var elt = event.detail.elt;
-    return elt && elt.closest("[data-busy-while-posting]") && elt.querySelector("button");
-  }
-  document.addEventListener("htmx:confirm", function (event) {
-    var control = busyControl(event);
-    if (control && control.getAttribute("aria-disabled") === "true") {
-      event.preventDefault();
-    }
-  });
-  document.addEventListener("htmx:beforeRequest", function (event) {
-    var control = busyControl(event);
-    if (control) {
-      control.setAttribute("aria-disabled", "true");
-    }
-  });
-  document.addEventListener("htmx:afterRequest", function (event) {
-    var control = busyControl(event);
-    if (control) {
-      control.removeAttribute("aria-disabled");
+    var found = errorRegion(event);
+    if (found) {
+      found.region.classList.remove("is-error");
     }
   });
 

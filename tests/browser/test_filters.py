@@ -3,29 +3,14 @@
 import re
 
 import pytest
-from axe_playwright_python.sync_playwright import Axe
 from playwright.sync_api import expect
 
-axe = Axe()
 
-
-def assert_accessible(page):
-    results = axe.run(page)
-    assert results.violations_count == 0, results.generate_report()
-
-
-def mark_document(page):
-    """Tag the loaded document: a full page load loses the tag, an htmx swap keeps it."""
-    page.evaluate("document.documentElement.dataset.loadedOnce = 'yes'")
-
-
-def still_same_document(page) -> bool:
-    return page.evaluate("document.documentElement.dataset.loadedOnce === 'yes'")
-
-
-def test_filtering_swaps_results_and_pushes_the_url(page, live_server, content):
+def test_filtering_swaps_results_and_pushes_the_url(
+    page, live_server, content, mark_document, assert_accessible
+):
     page.goto(f"{live_server.url}/skills/")
-    mark_document(page)
+    still_same_document = mark_document(page)
     status = page.locator("#result-count")
     expect(status).to_have_text("34 skills")
 
@@ -34,13 +19,13 @@ def test_filtering_swaps_results_and_pushes_the_url(page, live_server, content):
     expect(page).to_have_url(re.compile(r"/skills/\?category=mlops"))
     expect(page.locator("#results")).to_contain_text("Kubernetes")
     expect(page.locator("#results")).not_to_contain_text("Pandas")
-    assert still_same_document(page)
+    assert still_same_document()
     assert_accessible(page)
 
     page.get_by_label("Name or description").fill("dock")
     expect(status).to_have_text("1 skill found")
     expect(page).to_have_url(re.compile(r"category=mlops.*q=dock"))
-    assert still_same_document(page)
+    assert still_same_document()
     assert_accessible(page)
 
     page.reload()
@@ -57,28 +42,32 @@ def test_filtering_swaps_results_and_pushes_the_url(page, live_server, content):
     expect(page.locator("#results")).to_contain_text("Pandas")
 
 
-def test_htmx_swaps_a_400_into_the_results_region(page, live_server, content):
+def test_htmx_swaps_a_400_into_the_results_region(
+    page, live_server, content, mark_document, assert_accessible
+):
     page.goto(f"{live_server.url}/skills/")
-    mark_document(page)
+    still_same_document = mark_document(page)
     # A crafted address: the form itself cannot produce it.
     page.evaluate("htmx.ajax('GET', '/skills/?stage=abc', {target: '#results'})")
     expect(page.locator("#results")).to_contain_text("There is no roadmap stage “abc”")
     expect(page.locator("#result-count")).to_have_text("Nothing shown: check the filters.")
-    assert still_same_document(page)
+    assert still_same_document()
     assert_accessible(page)
 
 
-def test_correcting_a_bad_address_swaps_in_results(page, live_server, content):
+def test_correcting_a_bad_address_swaps_in_results(
+    page, live_server, content, mark_document, assert_accessible
+):
     response = page.goto(f"{live_server.url}/career/?years=-2")
     assert response.status == 400
     expect(page.locator(".error-summary")).to_contain_text("cannot be negative")
     assert_accessible(page)
-    mark_document(page)
+    still_same_document = mark_document(page)
     page.get_by_label("Years of experience").fill("5")
     expect(page.locator("#result-count")).to_have_text("2 career levels found")
     expect(page.locator(".error-summary")).to_have_count(0)
     expect(page).to_have_url(f"{live_server.url}/career/?years=5")
-    assert still_same_document(page)
+    assert still_same_document()
 
 
 @pytest.mark.parametrize(
@@ -90,22 +79,15 @@ def test_correcting_a_bad_address_swaps_in_results(page, live_server, content):
     ],
 )
 def test_each_filter_page_swaps_and_stays_accessible(
-    page, live_server, content, path, label, value, expected
+    page, live_server, content, path, label, value, expected, mark_document, assert_accessible
 ):
     page.goto(live_server.url + path)
-    mark_document(page)
+    still_same_document = mark_document(page)
     page.get_by_label(label, exact=True).select_option(value)
     expect(page.locator("#result-count")).to_have_text(expected)
     expect(page).to_have_url(re.compile(rf"\?.*{value}"))
-    assert still_same_document(page)
+    assert still_same_document()
     assert_accessible(page)
-
-
-@pytest.fixture
-def no_js_page(browser, live_server):
-    context = browser.new_context(java_script_enabled=False)
-    yield context.new_page()
-    context.close()
 
 
 def test_filters_work_without_javascript(no_js_page, live_server, content):
@@ -146,28 +128,30 @@ def test_search_without_javascript(no_js_page, live_server, content):
     expect(page).to_have_url(re.compile(r"/skills/#skill-kubernetes$"))
 
 
-def test_live_search_from_the_header(page, live_server, content):
+def test_live_search_from_the_header(page, live_server, content, mark_document, assert_accessible):
     page.goto(f"{live_server.url}/roadmap/")
-    mark_document(page)
+    still_same_document = mark_document(page)
     box = page.get_by_role("searchbox", name="Search the guide")
     box.press_sequentially("xgboo", delay=30)
     panel = page.locator("#site-search-results")
     expect(panel.locator(".live__hits a").first).to_contain_text("XGBoost")
-    assert still_same_document(page)
+    assert still_same_document()
     assert_accessible(page)
     box.press("Enter")
     expect(page).to_have_url(f"{live_server.url}/search/?q=xgboo")
     expect(page.locator("mark").first).to_have_text(re.compile("xgboo", re.IGNORECASE))
 
 
-def test_search_page_updates_as_one_types(page, live_server, content):
+def test_search_page_updates_as_one_types(
+    page, live_server, content, mark_document, assert_accessible
+):
     page.goto(f"{live_server.url}/search/")
-    mark_document(page)
+    still_same_document = mark_document(page)
     page.locator("#id_q").fill("drift")
     expect(page.locator("#result-count")).to_have_text(re.compile(r"\d+ results? found"))
     expect(page).to_have_url(f"{live_server.url}/search/?q=drift")
     expect(page.locator(".hits")).to_contain_text("Data drift")
-    assert still_same_document(page)
+    assert still_same_document()
     assert_accessible(page)
 
 

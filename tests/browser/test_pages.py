@@ -1,23 +1,19 @@
 """Every page in a real browser: accessible in both colour schemes, self-contained, usable."""
 
 import pytest
-from axe_playwright_python.sync_playwright import Axe
 from playwright.sync_api import expect
 
-from tests.test_content import site_urls
-
-axe = Axe()
+from tests.factories import site_urls
 
 
 @pytest.mark.parametrize("scheme", ["light", "dark"])
-def test_every_page_has_zero_axe_violations(page, live_server, content, scheme):
+def test_every_page_has_zero_axe_violations(page, live_server, content, scheme, axe_report):
     page.emulate_media(color_scheme=scheme)
     violations = {}
     for url in site_urls() + ["/no-such-page/"]:
         page.goto(live_server.url + url)
-        results = axe.run(page)
-        if results.violations_count:
-            violations[url] = results.generate_report()
+        if report := axe_report(page):
+            violations[url] = report
     assert violations == {}
 
 
@@ -59,13 +55,10 @@ def test_skip_link_is_the_first_stop_and_moves_focus_to_the_content(page, live_s
     expect(page.locator("main")).to_be_focused()
 
 
-def test_keyboard_reaches_the_next_section(page, live_server, content):
+def test_keyboard_reaches_the_next_section(page, live_server, content, tab_to):
     page.goto(live_server.url + "/guide/introduction/")
     next_link = page.locator("a[rel=next]")
-    for _ in range(40):
-        page.keyboard.press("Tab")
-        if next_link.evaluate("el => el === document.activeElement"):
-            break
+    tab_to(page, next_link)
     expect(next_link).to_be_focused()
     page.keyboard.press("Enter")
     expect(page).to_have_url(live_server.url + "/guide/what-is-a-machine-learning-engineer/")

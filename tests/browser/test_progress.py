@@ -3,27 +3,12 @@
 import re
 
 import pytest
-from axe_playwright_python.sync_playwright import Axe
 from django.contrib.auth import get_user_model
 from playwright.sync_api import expect
 
 from guide.models import Completion
 
-axe = Axe()
 PASSWORD = "correct horse 1"
-
-
-def assert_accessible(page):
-    results = axe.run(page)
-    assert results.violations_count == 0, results.generate_report()
-
-
-def mark_document(page):
-    page.evaluate("document.documentElement.dataset.loadedOnce = 'yes'")
-
-
-def still_same_document(page) -> bool:
-    return page.evaluate("document.documentElement.dataset.loadedOnce === 'yes'")
 
 
 def tick(page, title: str):
@@ -34,11 +19,6 @@ def untick(page, title: str):
     return page.get_by_role("button", name=f"Mark ‘{title}’ as not done")
 
 
-@pytest.fixture
-def ada(transactional_db):
-    return get_user_model().objects.create_user("ada", "ada@example.org", PASSWORD)
-
-
 def log_in(page, live_server, username="ada"):
     page.goto(f"{live_server.url}/accounts/login/")
     page.get_by_label("Username").fill(username)
@@ -47,9 +27,11 @@ def log_in(page, live_server, username="ada"):
     expect(page).to_have_url(f"{live_server.url}/progress/")
 
 
-def test_a_guest_ticks_two_items_signs_up_and_finds_them(page, live_server, content):
+def test_a_guest_ticks_two_items_signs_up_and_finds_them(
+    page, live_server, content, mark_document, assert_accessible
+):
     page.goto(f"{live_server.url}/roadmap/")
-    mark_document(page)
+    still_same_document = mark_document(page)
     tick(page, "Functions").click()
     expect(untick(page, "Functions")).to_be_visible()
     tick(page, "Pandas").click()
@@ -58,7 +40,7 @@ def test_a_guest_ticks_two_items_signs_up_and_finds_them(page, live_server, cont
     expect(page.locator("#progress-status")).to_have_text(
         "‘Pandas’ marked as done. Stage 2: 1 of 3 done."
     )
-    assert still_same_document(page)
+    assert still_same_document()
     expect(page.locator(".invite")).to_contain_text("kept in this browser")
 
     page.locator(".invite").get_by_role("link", name="Sign up").click()
@@ -78,18 +60,18 @@ def test_a_guest_ticks_two_items_signs_up_and_finds_them(page, live_server, cont
 
 
 def test_a_whole_stage_updates_without_a_reload_and_stays_after_one(
-    page, live_server, ada, content
+    page, live_server, ada, content, mark_document, assert_accessible
 ):
     log_in(page, live_server)
     page.goto(f"{live_server.url}/roadmap/learn-deep-learning/")
-    mark_document(page)
+    still_same_document = mark_document(page)
     page.get_by_role("button", name="Mark all of stage 4 as done").click()
     for title in ["Image recognition", "Text classification", "Sentiment analysis"]:
         expect(untick(page, title)).to_be_visible()
     expect(page.locator("#meter-learn-deep-learning")).to_contain_text("4 of 4 done, completed")
     expect(page.locator("#overall-text")).to_have_text("4 of 28 items done (14%)")
     expect(page.get_by_role("button", name="Mark stage 4 as not done")).to_be_visible()
-    assert still_same_document(page)
+    assert still_same_document()
     assert_accessible(page)
 
     page.reload()
@@ -100,14 +82,11 @@ def test_a_whole_stage_updates_without_a_reload_and_stays_after_one(
     expect(page.locator("#overall-text")).to_have_text("4 of 28 items done (14%)")
 
 
-def test_keyboard_only_ticking_keeps_focus_on_the_control(page, live_server, ada, content):
+def test_keyboard_only_ticking_keeps_focus_on_the_control(page, live_server, ada, content, tab_to):
     log_in(page, live_server)
     page.goto(f"{live_server.url}/roadmap/learn-programming-fundamentals/")
     target = tick(page, "Variables and data structures")
-    for _ in range(40):
-        page.keyboard.press("Tab")
-        if target.evaluate("el => el === document.activeElement"):
-            break
+    tab_to(page, target)
     expect(target).to_be_focused()
     page.keyboard.press("Space")
     done = untick(page, "Variables and data structures")
@@ -124,13 +103,6 @@ def test_keyboard_only_ticking_keeps_focus_on_the_control(page, live_server, ada
     assert focus_ring != "none"
 
 
-@pytest.fixture
-def no_js_page(browser, live_server):
-    context = browser.new_context(java_script_enabled=False)
-    yield context.new_page()
-    context.close()
-
-
 def test_ticking_without_javascript_comes_back_to_the_item(no_js_page, live_server, ada, content):
     page = no_js_page
     log_in(page, live_server)
@@ -145,39 +117,29 @@ def test_ticking_without_javascript_comes_back_to_the_item(no_js_page, live_serv
     expect(page.locator("#overall-text")).to_have_text("5 of 28 items done (18%)")
 
 
-def test_a_guest_ticks_a_cached_page_without_javascript(no_js_page, live_server, content):
-    """The roadmap served to a visitor without a session carries no token: the first tick
-    is accepted by its origin, the next ones by the token of the page that follows."""
-    page = no_js_page
-    responses = []
-    page.on("response", lambda response: responses.append(response))
-    page.goto(f"{live_server.url}/roadmap/")
-    assert "public" in responses[0].headers["cache-control"]
-    assert page.context.cookies() == []
-    tick(page, "SQL").click()
-    expect(page).to_have_url(f"{live_server.url}/roadmap/#item-data-analysis-sql")
-    expect(untick(page, "SQL")).to_be_visible()
-    tick(page, "Functions").click()
-    expect(untick(page, "Functions")).to_be_visible()
-    expect(page.locator("#overall-text")).to_have_text("2 of 28 items done (7%)")
+def wait_until(page, condition, *, timeout_ms: int = 5000) -> None:
+    """Let Playwright run its callbacks until `condition()` holds."""
+    for _ in range(timeout_ms // 25):
+        if condition():
+            return
+        page.wait_for_timeout(25)
+    raise AssertionError("the condition never held")
 
 
-def test_the_control_is_disabled_in_flight_and_a_failure_keeps_the_true_state(
-    page, live_server, content
-):
+def test_a_tick_in_flight_is_marked_and_a_failure_keeps_the_true_state(page, live_server, content):
     page.goto(f"{live_server.url}/roadmap/learn-programming-fundamentals/")
     held = []
     page.route("**/progress/items/**", lambda route: held.append(route))
     button = tick(page, "APIs")
+    form = page.locator("#item-programming-apis form")
     button.click()
-    expect(button).to_be_disabled()
-    page.wait_for_function("() => true")
-    assert len(held) == 1
+    expect(form).to_have_class(re.compile(r"\bhtmx-request\b"))  # htmx marks it busy
+    wait_until(page, lambda: len(held) == 1)
     held[0].fulfill(status=500, body="boom")
     expect(page.locator("#progress-status")).to_have_text(
         "Your change could not be saved, so nothing changed. Check your connection and try again."
     )
-    expect(button).to_be_enabled()
+    expect(form).not_to_have_class(re.compile(r"\bhtmx-request\b"))
     expect(tick(page, "APIs")).to_be_visible()
     expect(page.locator("#overall-text")).to_have_text("0 of 28 items done (0%)")
 
@@ -195,22 +157,22 @@ PAGES = [
 
 @pytest.mark.parametrize("scheme", ["light", "dark"])
 def test_progress_and_account_pages_have_zero_axe_violations(
-    page, live_server, ada, content, scheme
+    page, live_server, ada, content, scheme, axe_report
 ):
     page.emulate_media(color_scheme=scheme)
     violations = {}
     for url in ["/accounts/login/", "/accounts/signup/", "/accounts/password-reset/"]:
         page.goto(live_server.url + url)
-        if (results := axe.run(page)).violations_count:
-            violations[url] = results.generate_report()
+        if report := axe_report(page):
+            violations[url] = report
     log_in(page, live_server)
     page.goto(f"{live_server.url}/roadmap/learn-deep-learning/")
     page.get_by_role("button", name="Mark all of stage 4 as done").click()
     expect(page.get_by_role("button", name="Mark stage 4 as not done")).to_be_visible()
     for url in PAGES:
         page.goto(live_server.url + url)
-        if (results := axe.run(page)).violations_count:
-            violations[url] = results.generate_report()
+        if report := axe_report(page):
+            violations[url] = report
     assert violations == {}
 
 
