@@ -126,6 +126,23 @@ def wait_until(page, condition, *, timeout_ms: int = 5000) -> None:
     raise AssertionError("the condition never held")
 
 
+def test_a_guest_ticks_a_cached_page_without_javascript(no_js_page, live_server, content):
+    """The roadmap served to a visitor without a session carries no token: the first tick
+    is accepted by its origin, the next ones by the token of the page that follows."""
+    page = no_js_page
+    responses = []
+    page.on("response", lambda response: responses.append(response))
+    page.goto(f"{live_server.url}/roadmap/")
+    assert "public" in responses[0].headers["cache-control"]
+    assert page.context.cookies() == []
+    tick(page, "SQL").click()
+    expect(page).to_have_url(f"{live_server.url}/roadmap/#item-data-analysis-sql")
+    expect(untick(page, "SQL")).to_be_visible()
+    tick(page, "Functions").click()
+    expect(untick(page, "Functions")).to_be_visible()
+    expect(page.locator("#overall-text")).to_have_text("2 of 28 items done (7%)")
+
+
 def test_a_tick_in_flight_is_marked_and_a_failure_keeps_the_true_state(page, live_server, content):
     page.goto(f"{live_server.url}/roadmap/learn-programming-fundamentals/")
     held = []
