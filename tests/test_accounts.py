@@ -7,7 +7,7 @@ from django.core import mail
 from django.urls import reverse
 
 from guide.models import Completion, RoadmapStage, StageNote
-from guide.progress import AccountTracker, save_note, set_stage_done
+from guide.progress import save_note, set_stage_done
 
 User = get_user_model()
 PASSWORD = "correct horse 1"  # ada's, from conftest
@@ -65,7 +65,7 @@ def test_sign_up_problems_are_explained(client, ada, data, message):
 
 def test_log_in_merges_guest_ticks(client, ada, content):
     set_stage_done(
-        tracker=AccountTracker(ada),
+        owner={"user": ada},
         stage=RoadmapStage.objects.get(number=1),
         done=True,
         drafts=False,
@@ -169,7 +169,7 @@ def test_password_change(client, ada, db):
 
 def test_delete_account_needs_the_password_and_deletes_everything(client, ada, content):
     set_stage_done(
-        tracker=AccountTracker(ada),
+        owner={"user": ada},
         stage=RoadmapStage.objects.get(number=2),
         done=True,
         drafts=False,
