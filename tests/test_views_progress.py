@@ -10,7 +10,7 @@ from django.urls import reverse
 
 from guide import progress as rules
 from guide.models import ChecklistItem, Completion, RoadmapStage, StageNote
-from tests.factories import add_more_content
+from tests.factories import add_more_content, tick_stage
 
 ROADMAP = reverse("guide:roadmap")
 DASHBOARD = reverse("guide:progress")
@@ -303,12 +303,7 @@ def test_progress_pages_query_budget_for_guests(
 def test_progress_pages_query_budget_for_accounts(
     ada_client, ada, content, django_assert_num_queries, url, budget
 ):
-    rules.set_stage_done(
-        owner={"user": ada},
-        stage=RoadmapStage.objects.get(number=1),
-        done=True,
-        drafts=False,
-    )
+    tick_stage(ada, 1)
     account_budget = budget + ACCOUNT_QUERIES + (url == DASHBOARD)  # the dashboard's notes
     with django_assert_num_queries(account_budget):
         ada_client.get(url)
