@@ -45,6 +45,9 @@ def local_secret_key() -> str:
 DEBUG = env_flag("DJANGO_DEBUG")
 HTTPS = env_flag("DJANGO_HTTPS")
 SESSION_COOKIE_AGE = 60 * 60 * 24 * 365  # guests' ticks live in their session: keep it a year
+# Guests (learners without an account) not seen for this many days are deleted, with their
+# ticks, by `manage.py clear_guests` (schedule it daily).
+GUEST_RETENTION_DAYS = int(os.environ.get("GUEST_RETENTION_DAYS", "180"))
 
 SECRET_KEY = os.environ.get("DJANGO_SECRET_KEY", "")
 if HTTPS and is_weak_secret(SECRET_KEY):

@@ -5,6 +5,7 @@ rows in place and anything tied to content (user progress) survives reloading,
 reordering and renaming.
 """
 
+import secrets
 from functools import reduce
 
 from django.conf import settings
@@ -514,11 +515,38 @@ class Certification(Content):
         return f"{reverse('guide:certifications')}#{self.anchor}"
 
 
+def new_guest_token() -> str:
+    return secrets.token_urlsafe(32)
+
+
+class Guest(models.Model):
+    """A learner without an account: known by a random token kept in their session."""
+
+    token = models.CharField(max_length=64, unique=True, default=new_guest_token, editable=False)
+    created_at = models.DateTimeField(default=timezone.now)
+    last_seen_at = models.DateTimeField(
+        default=timezone.now, help_text="Guests not seen for a while are deleted (clear_guests)."
+    )
+
+    class Meta:
+        ordering = ["created_at"]
+
+    def __str__(self):
+        return f"a guest since {self.created_at:%Y-%m-%d}"  # never the token
+
+
 class Completion(models.Model):
-    """A learner ticked a checklist item: one row per user and item."""
+    """A learner ticked a checklist item: one row per learner (an account or a guest) and item."""
 
     user = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="completions"
+        settings.AUTH_USER_MODEL,
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="completions",
+    )
+    guest = models.ForeignKey(
+        Guest, on_delete=models.CASCADE, null=True, blank=True, related_name="completions"
     )
     item = models.ForeignKey(
         ChecklistItem,
@@ -532,8 +560,20 @@ class Completion(models.Model):
         ordering = ["completed_at"]
         verbose_name = "learner tick"
         constraints = [
+            models.CheckConstraint(
+                condition=Q(user__isnull=False, guest__isnull=True)
+                | Q(user__isnull=True, guest__isnull=False),
+                name="%(app_label)s_%(class)s_one_owner",
+            ),
             models.UniqueConstraint(
-                fields=["user", "item"], name="%(app_label)s_%(class)s_unique_user_item"
+                fields=["user", "item"],
+                condition=Q(user__isnull=False),
+                name="%(app_label)s_%(class)s_unique_user_item",
+            ),
+            models.UniqueConstraint(
+                fields=["guest", "item"],
+                condition=Q(guest__isnull=False),
+                name="%(app_label)s_%(class)s_unique_guest_item",
             ),
         ]
 

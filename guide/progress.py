@@ -4,148 +4,126 @@
   double clicks, retries and races all end in the state the learner asked for.
 - A stage is done when all of its items are; ticking a stage ticks all of its items,
   unticking it clears them.
-- An account's ticks are `Completion` rows, one per user and item (unique in the
-  database). A guest's ticks live in their session as {item slug: ISO time}; they move
-  into the account at sign-up or log-in (union; the earliest time wins).
-- Ticks point at items by stable keys (the row, or the slug for guests), so reloading,
-  reordering, renaming or rewording the content keeps every tick.
+- Every tick is a `Completion` row, one per learner and item (unique in the database),
+  and each tick is its own write: parallel ticks never lose one another. A learner is an
+  account or a `Guest`, whose random token lives in their session; the functions here take
+  the learner as an owner filter, `{"user": user}` or `{"guest": guest}`. At sign-up or
+  log-in a guest's ticks move into the account (union; the earliest time wins).
+- Ticks point at item rows, so reloading, reordering, renaming or rewording the content
+  keeps every tick.
 """
 
 from dataclasses import dataclass, field
-from datetime import datetime
-from typing import Protocol
+from datetime import datetime, timedelta
 
 from django.contrib.auth.base_user import AbstractBaseUser
 from django.contrib.sessions.backends.base import SessionBase
 from django.db import transaction
 from django.utils import timezone
 
-from guide.models import ChecklistItem, Completion, RoadmapStage, StageNote
+from guide.models import ChecklistItem, Completion, Guest, RoadmapStage, StageNote
 
-GUEST_SESSION_KEY = "guest_progress"
+GUEST_SESSION_KEY = "guest"
+SEEN_EVERY = timedelta(days=1)  # how often a guest's last visit is written down
 
-
-class Tracker(Protocol):
-    """Where one learner's ticks are kept."""
-
-    def done(self) -> dict[str, datetime]:
-        """When each ticked item (by slug) was ticked."""
-        ...
-
-    def mark(self, items: list[ChecklistItem], *, done: bool) -> None: ...
-
-    def clear(self) -> None:
-        """Forget every tick, on any item (a draft's included)."""
-        ...
+# The learner whose ticks a function reads or writes: a filter on `Completion`.
+Owner = dict[str, object]
 
 
-class AccountTracker:
-    def __init__(self, user: AbstractBaseUser):
-        self.user = user
-
-    def done(self) -> dict[str, datetime]:
-        rows = Completion.objects.filter(user=self.user).values_list("item__slug", "completed_at")
-        return dict(rows)
-
-    def mark(self, items: list[ChecklistItem], *, done: bool) -> None:
-        if done:
-            now = timezone.now()
-            # A row that already exists keeps its date; parallel requests add one row.
-            Completion.objects.bulk_create(
-                [Completion(user=self.user, item=item, completed_at=now) for item in items],
-                ignore_conflicts=True,
-            )
-        else:
-            Completion.objects.filter(user=self.user, item__in=items).delete()
-
-    def clear(self) -> None:
-        Completion.objects.filter(user=self.user).delete()
+def guest_of(session: SessionBase, *, create: bool = False) -> Guest | None:
+    """The session's guest; with `create`, a new one the first time (for a first tick)."""
+    token = session.get(GUEST_SESSION_KEY)
+    guest = Guest.objects.filter(token=token).first() if isinstance(token, str) else None
+    now = timezone.now()
+    if guest is None and create:
+        guest = Guest.objects.create()
+        session[GUEST_SESSION_KEY] = guest.token
+    elif guest is not None and guest.last_seen_at < now - SEEN_EVERY:
+        Guest.objects.filter(pk=guest.pk).update(last_seen_at=now)
+    return guest
 
 
-class GuestTracker:
-    def __init__(self, session: SessionBase):
-        self.session = session
-
-    def entries(self) -> dict[str, str]:
-        stored = self.session.get(GUEST_SESSION_KEY, {})
-        return stored if isinstance(stored, dict) else {}
-
-    def done(self) -> dict[str, datetime]:
-        parsed = {}
-        for slug, stamp in self.entries().items():
-            try:
-                parsed[slug] = datetime.fromisoformat(stamp)
-            except (TypeError, ValueError):
-                continue
-        return parsed
-
-    def mark(self, items: list[ChecklistItem], *, done: bool) -> None:
-        entries = dict(self.entries())
-        now = timezone.now().isoformat()
-        for item in items:
-            if done:
-                entries.setdefault(item.slug, now)
-            else:
-                entries.pop(item.slug, None)
-        self.session[GUEST_SESSION_KEY] = entries
-
-    def clear(self) -> None:
-        self.session.pop(GUEST_SESSION_KEY, None)
-
-
-def tracker_for(*, user: AbstractBaseUser, session: SessionBase) -> Tracker:
+def owner_of(
+    *, user: AbstractBaseUser, session: SessionBase, create: bool = False
+) -> Owner | None:
+    """The learner of a request: the account, else the session's guest, if any (made on
+    the first tick when `create`)."""
     if user.is_authenticated:
-        return AccountTracker(user)
-    return GuestTracker(session)
+        return {"user": user}
+    guest = guest_of(session, create=create)
+    return {"guest": guest} if guest else None
 
 
-def set_item_done(*, tracker: Tracker, item: ChecklistItem, done: bool) -> None:
-    tracker.mark([item], done=done)
+def done_items(*, owner: Owner | None) -> dict[int, datetime]:
+    """When each ticked item (by id) was ticked."""
+    if owner is None:
+        return {}
+    return dict(Completion.objects.filter(**owner).values_list("item_id", "completed_at"))
 
 
-def set_stage_done(*, tracker: Tracker, stage: RoadmapStage, done: bool, drafts: bool) -> None:
+def set_items_done(*, owner: Owner, items: list[ChecklistItem], done: bool) -> None:
+    if done:
+        now = timezone.now()
+        # A row that already exists keeps its date; parallel requests add one row.
+        Completion.objects.bulk_create(
+            [Completion(**owner, item=item, completed_at=now) for item in items],
+            ignore_conflicts=True,
+        )
+    else:
+        Completion.objects.filter(**owner, item__in=items).delete()
+
+
+def set_item_done(*, owner: Owner, item: ChecklistItem, done: bool) -> None:
+    set_items_done(owner=owner, items=[item], done=done)
+
+
+def set_stage_done(*, owner: Owner, stage: RoadmapStage, done: bool, drafts: bool) -> None:
     """Tick or untick every item of `stage` that the learner sees (`drafts`: an editor)."""
-    tracker.mark(list(stage.items.visible(drafts)), done=done)
+    set_items_done(owner=owner, items=list(stage.items.visible(drafts)), done=done)
 
 
-def reset(*, tracker: Tracker, stage: RoadmapStage | None = None) -> None:
+def reset(*, owner: Owner | None, stage: RoadmapStage | None = None) -> None:
     """Clear the ticks of one stage, or every tick: nothing comes back when a draft is
     published again."""
-    if stage is None:
-        tracker.clear()
-    else:
-        tracker.mark(list(stage.items.all()), done=False)
+    if owner is None:
+        return
+    ticks = Completion.objects.filter(**owner)
+    (ticks.filter(item__stage=stage) if stage else ticks).delete()
 
 
 def merge_guest_progress(*, session: SessionBase, user: AbstractBaseUser) -> int:
-    """Move a guest's ticks into `user`'s account; return how many items were added."""
-    guest = GuestTracker(session)
-    ticked = guest.done()
-    if not ticked:
-        guest.clear()
+    """Move the session's guest's ticks into `user`'s account and forget the guest;
+    return how many items were added."""
+    guest = guest_of(session)
+    session.pop(GUEST_SESSION_KEY, None)
+    if guest is None:
         return 0
-    items = {item.slug: item for item in ChecklistItem.objects.filter(slug__in=ticked)}
     with transaction.atomic():
+        ticked = done_items(owner={"guest": guest})
         existing = {
-            row.item.slug: row
-            for row in Completion.objects.filter(user=user, item__in=items.values())
-            .select_related("item")
-            .select_for_update()
+            row.item_id: row
+            for row in Completion.objects.filter(user=user, item_id__in=ticked).select_for_update()
         }
         Completion.objects.bulk_create(
             [
-                Completion(user=user, item=item, completed_at=ticked[slug])
-                for slug, item in items.items()
-                if slug not in existing
+                Completion(user=user, item_id=item_id, completed_at=when)
+                for item_id, when in ticked.items()
+                if item_id not in existing
             ],
             ignore_conflicts=True,
         )
-        earlier = [row for slug, row in existing.items() if ticked[slug] < row.completed_at]
+        earlier = [row for row in existing.values() if ticked[row.item_id] < row.completed_at]
         for row in earlier:
-            row.completed_at = ticked[row.item.slug]
+            row.completed_at = ticked[row.item_id]
         Completion.objects.bulk_update(earlier, ["completed_at"])
-    guest.clear()
-    return len(items) - len(existing)
+        guest.delete()  # and its ticks with it
+    return len(ticked) - len(existing)
+
+
+def clear_guests(*, not_seen_for: timedelta) -> int:
+    """Delete the guests (and their ticks) not seen for `not_seen_for`; return how many."""
+    stale = Guest.objects.filter(last_seen_at__lt=timezone.now() - not_seen_for)
+    return stale.delete()[1].get(Guest._meta.label, 0)
 
 
 @dataclass
@@ -220,18 +198,18 @@ def percent(part: int, whole: int) -> int:
 
 def roadmap_progress(
     *,
-    tracker: Tracker,
+    owner: Owner | None,
     stages: list[RoadmapStage],
     notes: dict[int, str] | None = None,
 ) -> RoadmapProgress:
     """The progress on `stages`, whose items must be prefetched."""
-    done = tracker.done()
+    done = done_items(owner=owner)
     notes = notes or {}
     return RoadmapProgress(
         [
             StageProgress(
                 stage=stage,
-                items=[ItemProgress(item, done.get(item.slug)) for item in stage.items.all()],
+                items=[ItemProgress(item, done.get(item.pk)) for item in stage.items.all()],
                 note=notes.get(stage.pk, ""),
             )
             for stage in stages
@@ -266,9 +244,9 @@ def save_note(*, user: AbstractBaseUser, stage: RoadmapStage, text: str) -> None
     StageNote.objects.update_or_create(user=user, stage=stage, defaults={"text": text})
 
 
-def export_rows(*, tracker: Tracker, stages: list[RoadmapStage]) -> list[dict]:
+def export_rows(*, owner: Owner | None, stages: list[RoadmapStage]) -> list[dict]:
     """One row per ticked item, in roadmap order, for JSON and CSV export."""
-    progress = roadmap_progress(tracker=tracker, stages=stages)
+    progress = roadmap_progress(owner=owner, stages=stages)
     return [
         {
             "stage": stage.stage.number,

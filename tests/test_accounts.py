@@ -7,7 +7,8 @@ from django.core import mail
 from django.urls import reverse
 
 from guide.models import Completion, RoadmapStage, StageNote
-from guide.progress import AccountTracker, save_note, set_stage_done
+from guide.progress import save_note
+from tests.factories import tick_stage
 
 User = get_user_model()
 PASSWORD = "correct horse 1"  # ada's, from conftest
@@ -64,12 +65,7 @@ def test_sign_up_problems_are_explained(client, ada, data, message):
 
 
 def test_log_in_merges_guest_ticks(client, ada, content):
-    set_stage_done(
-        tracker=AccountTracker(ada),
-        stage=RoadmapStage.objects.get(number=1),
-        done=True,
-        drafts=False,
-    )
+    tick_stage(ada, 1)
     tick_as_guest(client, "programming-functions", "mlops-api-development")
     response = client.post(reverse("guide:login"), {"username": "ada", "password": PASSWORD})
     assert response["Location"] == reverse("guide:progress")
@@ -168,12 +164,7 @@ def test_password_change(client, ada, db):
 
 
 def test_delete_account_needs_the_password_and_deletes_everything(client, ada, content):
-    set_stage_done(
-        tracker=AccountTracker(ada),
-        stage=RoadmapStage.objects.get(number=2),
-        done=True,
-        drafts=False,
-    )
+    tick_stage(ada, 2)
     save_note(user=ada, stage=RoadmapStage.objects.get(number=2), text="note")
     client.force_login(ada)
     assert "Delete your account?" in client.get(reverse("guide:delete-account")).text

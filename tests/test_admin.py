@@ -22,7 +22,7 @@ from guide.models import (
     Section,
     Skill,
 )
-from guide.progress import AccountTracker, set_item_done
+from guide.progress import set_item_done
 from tests.factories import FIXTURE, MODELS, site_urls
 
 User = get_user_model()
@@ -172,7 +172,7 @@ def test_duplicate_positions_in_a_stage_are_refused(editor_client, content):
 def test_a_ticked_item_cannot_be_deleted_and_learners_stay_private(editor_client, content):
     learner = User.objects.create_user("ada", password="x" * 12)
     item = ChecklistItem.objects.get(slug="programming-apis")
-    set_item_done(tracker=AccountTracker(learner), item=item, done=True)
+    set_item_done(owner={"user": learner}, item=item, done=True)
     delete_url = reverse("admin:guide_checklistitem_delete", args=[item.pk])
     page = editor_client.get(delete_url)
     assert "learners have ticked this on their roadmap" in page.text

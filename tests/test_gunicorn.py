@@ -1,6 +1,7 @@
 """The way `make run` serves the site: migrate, load, collect static, real gunicorn."""
 
 import http.client
+import json
 import os
 import re
 import socket
@@ -178,6 +179,88 @@ def test_failed_logins_are_counted_across_workers(served):
     assert set(statuses) <= {200, 429}
     status, _ = log_in(base, "bob", "correct horse 1")
     assert status == 429
+
+
+def cookies_of(headers) -> dict[str, str]:
+    return dict(
+        header.split(";", 1)[0].split("=", 1) for header in headers.get_all("Set-Cookie") or []
+    )
+
+
+def tick_as_guest(base: str, cookies: dict[str, str], slug: str) -> int:
+    """Tick an item as the guest of `cookies` (adding the session cookie of a first tick)."""
+    request = urllib.request.Request(
+        f"{base}/progress/items/{slug}/",
+        data=b"done=1",
+        headers={
+            "Cookie": "; ".join(f"{key}={value}" for key, value in cookies.items()),
+            "X-CSRFToken": cookies["csrftoken"],
+            "HX-Request": "true",
+        },
+    )
+    with urllib.request.urlopen(request, timeout=30) as response:
+        cookies |= cookies_of(response.headers)
+        return response.status
+
+
+def new_guest(base: str) -> dict[str, str]:
+    """A guest who has ticked one item: the cookies of their browser."""
+    cookies = cookies_of(fetch(base + "/roadmap/")[1])
+    assert tick_as_guest(base, cookies, "programming-functions") == 200
+    assert "sessionid" in cookies
+    return cookies
+
+
+def guest_ticks(base: str, cookies: dict[str, str]) -> set[str]:
+    cookie = "; ".join(f"{key}={value}" for key, value in cookies.items())
+    document = json.loads(fetch(base + "/progress/export.json", Cookie=cookie)[2])
+    return {row["item"] for row in document["completed_items"]}
+
+
+# Twenty items of the guide besides "programming-functions", each guest's first tick.
+TWENTY_ITEMS = [
+    "programming-variables-and-data-structures",
+    "programming-object-oriented-programming",
+    "programming-apis",
+    "programming-software-engineering-best-practices",
+    "data-analysis-pandas",
+    "data-analysis-numpy",
+    "data-analysis-sql",
+    "ml-concepts-regression",
+    "ml-concepts-classification",
+    "ml-concepts-clustering",
+    "ml-concepts-decision-trees",
+    "ml-concepts-ensemble-methods",
+    "deep-learning-image-recognition",
+    "deep-learning-text-classification",
+    "deep-learning-sentiment-analysis",
+    "deep-learning-recommendation-systems",
+    "mlops-model-serving",
+    "mlops-api-development",
+    "mlops-docker-containers",
+    "mlops-kubernetes-orchestration",
+]
+
+
+def tick_in_parallel(base: str, cookies: dict[str, str], slugs: list[str]) -> list[int]:
+    with ThreadPoolExecutor(max_workers=len(slugs)) as pool:
+        return list(pool.map(lambda slug: tick_as_guest(base, dict(cookies), slug), slugs))
+
+
+def test_a_guests_parallel_ticks_on_two_items_both_stay(served):
+    base, _ = served
+    slugs = ["data-analysis-sql", "mlops-model-serving"]
+    for _ in range(20):
+        cookies = new_guest(base)
+        assert tick_in_parallel(base, cookies, slugs) == [200, 200]
+        assert guest_ticks(base, cookies) == {"programming-functions", *slugs}
+
+
+def test_a_guests_twenty_parallel_ticks_all_stay(served):
+    base, _ = served
+    cookies = new_guest(base)
+    assert tick_in_parallel(base, cookies, TWENTY_ITEMS) == [200] * 20
+    assert guest_ticks(base, cookies) == {"programming-functions", *TWENTY_ITEMS}
 
 
 CREATE_USER = (

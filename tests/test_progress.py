@@ -1,15 +1,18 @@
 """The progress rules, without HTTP."""
 
+import io
 from datetime import timedelta
 
 import pytest
 from django.contrib.auth import get_user_model
+from django.contrib.auth.models import AnonymousUser
 from django.contrib.sessions.backends.db import SessionStore
-from django.core.management import call_command
+from django.core.management import CommandError, call_command
+from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from guide import progress as rules
-from guide.models import ChecklistItem, Completion, RoadmapStage, StageNote
+from guide.models import ChecklistItem, Completion, Guest, RoadmapStage, StageNote
 
 
 @pytest.fixture
@@ -22,6 +25,11 @@ def other(db):
     return get_user_model().objects.create_user("bob", password="correct horse battery")
 
 
+def done(owner) -> dict[str, object]:
+    """When each item the owner ticked (by slug) was ticked."""
+    return dict(Completion.objects.filter(**owner).values_list("item__slug", "completed_at"))
+
+
 def item(slug: str) -> ChecklistItem:
     return ChecklistItem.objects.get(slug=slug)
 
@@ -31,31 +39,31 @@ def stages() -> list[RoadmapStage]:
 
 
 def test_ticking_is_idempotent_and_states_the_desired_state(content, user):
-    tracker = rules.AccountTracker(user)
+    owner = {"user": user}
     functions = item("programming-functions")
     for _ in range(3):
-        rules.set_item_done(tracker=tracker, item=functions, done=True)
+        rules.set_item_done(owner=owner, item=functions, done=True)
     assert Completion.objects.filter(user=user).count() == 1
     first = Completion.objects.get(user=user).completed_at
-    rules.set_item_done(tracker=tracker, item=functions, done=True)
+    rules.set_item_done(owner=owner, item=functions, done=True)
     assert Completion.objects.get(user=user).completed_at == first  # the first date stays
     for _ in range(2):
-        rules.set_item_done(tracker=tracker, item=functions, done=False)
+        rules.set_item_done(owner=owner, item=functions, done=False)
     assert not Completion.objects.filter(user=user).exists()
 
 
 def test_a_stage_is_done_when_all_its_items_are(content, user):
-    tracker = rules.AccountTracker(user)
+    owner = {"user": user}
     stage = RoadmapStage.objects.get(number=2)
     for entry in stage.items.all()[:2]:
-        rules.set_item_done(tracker=tracker, item=entry, done=True)
-    progress = rules.roadmap_progress(tracker=tracker, stages=stages())
+        rules.set_item_done(owner=owner, item=entry, done=True)
+    progress = rules.roadmap_progress(owner=owner, stages=stages())
     second = progress.stages[1]
     assert (second.done_count, second.total, second.done, second.percent) == (2, 3, False, 67)
     assert second.completed_at is None
 
-    rules.set_item_done(tracker=tracker, item=stage.items.last(), done=True)
-    progress = rules.roadmap_progress(tracker=tracker, stages=stages())
+    rules.set_item_done(owner=owner, item=stage.items.last(), done=True)
+    progress = rules.roadmap_progress(owner=owner, stages=stages())
     assert progress.stages[1].done
     assert (
         progress.stages[1].completed_at == Completion.objects.latest("completed_at").completed_at
@@ -64,42 +72,40 @@ def test_a_stage_is_done_when_all_its_items_are(content, user):
 
 
 def test_ticking_a_stage_ticks_every_item_and_unticking_clears_them(content, user):
-    tracker = rules.AccountTracker(user)
+    owner = {"user": user}
     stage = RoadmapStage.objects.get(number=3)
-    rules.set_item_done(tracker=tracker, item=stage.items.first(), done=True)
-    rules.set_stage_done(tracker=tracker, stage=stage, done=True, drafts=False)
+    rules.set_item_done(owner=owner, item=stage.items.first(), done=True)
+    rules.set_stage_done(owner=owner, stage=stage, done=True, drafts=False)
     assert Completion.objects.filter(user=user).count() == stage.items.count() == 5
-    rules.set_stage_done(tracker=tracker, stage=stage, done=False, drafts=False)
+    rules.set_stage_done(owner=owner, stage=stage, done=False, drafts=False)
     assert not Completion.objects.filter(user=user).exists()
 
 
 def test_next_up_is_the_first_unfinished_item(content, user):
-    tracker = rules.AccountTracker(user)
-    progress = rules.roadmap_progress(tracker=tracker, stages=stages())
+    owner = {"user": user}
+    progress = rules.roadmap_progress(owner=owner, stages=stages())
     assert progress.next_up.item.slug == "programming-variables-and-data-structures"
     rules.set_stage_done(
-        tracker=tracker, stage=RoadmapStage.objects.get(number=1), done=True, drafts=False
+        owner=owner, stage=RoadmapStage.objects.get(number=1), done=True, drafts=False
     )
-    progress = rules.roadmap_progress(tracker=tracker, stages=stages())
+    progress = rules.roadmap_progress(owner=owner, stages=stages())
     assert progress.next_up.item.stage.number == 2
     for stage in RoadmapStage.objects.all():
-        rules.set_stage_done(tracker=tracker, stage=stage, done=True, drafts=False)
-    progress = rules.roadmap_progress(tracker=tracker, stages=stages())
+        rules.set_stage_done(owner=owner, stage=stage, done=True, drafts=False)
+    progress = rules.roadmap_progress(owner=owner, stages=stages())
     assert progress.next_up is None and progress.percent == 100
 
 
 def test_users_do_not_share_progress(content, user, other):
-    rules.set_item_done(
-        tracker=rules.AccountTracker(user), item=item("programming-apis"), done=True
-    )
-    assert rules.AccountTracker(other).done() == {}
-    rules.reset(tracker=rules.AccountTracker(other))
-    assert list(rules.AccountTracker(user).done()) == ["programming-apis"]
+    rules.set_item_done(owner={"user": user}, item=item("programming-apis"), done=True)
+    assert done({"user": other}) == {}
+    rules.reset(owner={"user": other})
+    assert list(done({"user": user})) == ["programming-apis"]
 
 
 def test_ticks_survive_reloading_reordering_renaming_and_rewording(content, user):
-    tracker = rules.AccountTracker(user)
-    rules.set_item_done(tracker=tracker, item=item("ml-concepts-regression"), done=True)
+    owner = {"user": user}
+    rules.set_item_done(owner=owner, item=item("ml-concepts-regression"), done=True)
     regression = item("ml-concepts-regression")
     stage = regression.stage
     # Reorder (positions swap through a free slot), rename and reword.
@@ -114,70 +120,106 @@ def test_ticks_survive_reloading_reordering_renaming_and_rewording(content, user
     regression.description = "Reworded."
     regression.save()
     call_command("load_guide", verbosity=0)
-    assert list(tracker.done()) == ["ml-concepts-regression"]
+    assert list(done(owner)) == ["ml-concepts-regression"]
     assert item("ml-concepts-regression").title == "Regression"
 
 
-def test_guest_ticks_live_in_the_session(content):
+def test_guest_ticks_are_rows_of_the_sessions_guest(content):
     session = SessionStore()
-    guest = rules.GuestTracker(session)
-    rules.set_item_done(tracker=guest, item=item("programming-functions"), done=True)
-    rules.set_item_done(tracker=guest, item=item("programming-functions"), done=True)
+    assert rules.guest_of(session) is None  # no guest until the first tick
+    guest = {"guest": rules.guest_of(session, create=True)}
+    assert rules.guest_of(session) == guest["guest"]  # the token stays in the session
+    rules.set_item_done(owner=guest, item=item("programming-functions"), done=True)
+    rules.set_item_done(owner=guest, item=item("programming-functions"), done=True)
     rules.set_stage_done(
-        tracker=guest, stage=RoadmapStage.objects.get(number=2), done=True, drafts=False
+        owner=guest, stage=RoadmapStage.objects.get(number=2), done=True, drafts=False
     )
-    assert set(guest.done()) == {
+    assert set(done(guest)) == {
         "programming-functions",
         "data-analysis-pandas",
         "data-analysis-numpy",
         "data-analysis-sql",
     }
-    rules.set_item_done(tracker=guest, item=item("data-analysis-sql"), done=False)
-    assert "data-analysis-sql" not in guest.done()
-    assert not Completion.objects.exists()
+    rules.set_item_done(owner=guest, item=item("data-analysis-sql"), done=False)
+    assert "data-analysis-sql" not in done(guest)
+    assert not Completion.objects.filter(user__isnull=False).exists()
 
 
-def test_a_tampered_guest_session_is_ignored(content):
+def test_an_unknown_or_tampered_guest_token_is_no_guest(content):
     session = SessionStore()
-    session[rules.GUEST_SESSION_KEY] = {"programming-apis": "not a date", "x": 3}
-    assert rules.GuestTracker(session).done() == {}
-    session[rules.GUEST_SESSION_KEY] = ["not", "a", "dict"]
-    assert rules.GuestTracker(session).done() == {}
+    for token in ["no-such-guest", ["not", "a", "token"], {"x": 3}]:
+        session[rules.GUEST_SESSION_KEY] = token
+        assert rules.guest_of(session) is None
+        assert rules.owner_of(user=AnonymousUser(), session=session) is None
+
+
+def test_a_tick_has_exactly_one_owner(content, user):
+    guest = Guest.objects.create()
+    for owners in [{}, {"user": user, "guest": guest}]:
+        with pytest.raises(IntegrityError), transaction.atomic():
+            Completion.objects.create(item=item("programming-apis"), **owners)
+
+
+def test_a_guests_visits_are_noted_once_a_day(content):
+    session = SessionStore()
+    guest = rules.guest_of(session, create=True)
+    long_ago = timezone.now() - timedelta(days=3)
+    Guest.objects.filter(pk=guest.pk).update(last_seen_at=long_ago)
+    rules.guest_of(session)
+    guest.refresh_from_db()
+    assert guest.last_seen_at > long_ago
 
 
 def test_merging_guest_progress_is_a_union_where_the_earliest_date_wins(content, user):
-    account = rules.AccountTracker(user)
-    rules.set_item_done(tracker=account, item=item("programming-functions"), done=True)
-    rules.set_item_done(tracker=account, item=item("programming-apis"), done=True)
+    account = {"user": user}
+    rules.set_item_done(owner=account, item=item("programming-functions"), done=True)
+    rules.set_item_done(owner=account, item=item("programming-apis"), done=True)
     earlier = timezone.now() - timedelta(days=3)
     later = timezone.now() + timedelta(days=3)
     session = SessionStore()
-    session[rules.GUEST_SESSION_KEY] = {
-        "programming-functions": earlier.isoformat(),  # earlier than the account's tick
-        "programming-apis": later.isoformat(),  # later: the account's date stays
-        "data-analysis-sql": earlier.isoformat(),  # new
-        "no-such-item": earlier.isoformat(),  # gone from the roadmap: ignored
-    }
+    guest = rules.guest_of(session, create=True)
+    for slug, when in [
+        ("programming-functions", earlier),  # earlier than the account's tick
+        ("programming-apis", later),  # later: the account's date stays
+        ("data-analysis-sql", earlier),  # new
+    ]:
+        Completion.objects.create(guest=guest, item=item(slug), completed_at=when)
     added = rules.merge_guest_progress(session=session, user=user)
     assert added == 1
-    done = account.done()
-    assert set(done) == {"programming-functions", "programming-apis", "data-analysis-sql"}
-    assert done["programming-functions"] == earlier
-    assert done["programming-apis"] < later
-    assert done["data-analysis-sql"] == earlier
+    ticks = done(account)
+    assert set(ticks) == {"programming-functions", "programming-apis", "data-analysis-sql"}
+    assert ticks["programming-functions"] == earlier
+    assert ticks["programming-apis"] < later
+    assert ticks["data-analysis-sql"] == earlier
     assert rules.GUEST_SESSION_KEY not in session
+    assert not Guest.objects.filter(pk=guest.pk).exists()
+    assert not Completion.objects.filter(user__isnull=True).exists()
+
+
+def test_clear_guests_deletes_those_not_seen_for_the_retention_period(content, settings):
+    settings.GUEST_RETENTION_DAYS = 30
+    stale, recent = Guest.objects.create(), Guest.objects.create()
+    Guest.objects.filter(pk=stale.pk).update(last_seen_at=timezone.now() - timedelta(days=31))
+    Completion.objects.create(guest=stale, item=item("programming-apis"))
+    output = io.StringIO()
+    call_command("clear_guests", stdout=output)
+    assert output.getvalue().strip() == "Deleted 1 guest not seen for 30 days."
+    assert list(Guest.objects.all()) == [recent]
+    assert not Completion.objects.filter(guest=stale.pk).exists()
+    with pytest.raises(CommandError):
+        call_command("clear_guests", "--days", "0")
 
 
 def test_reset_one_stage_or_everything(content, user):
-    tracker = rules.AccountTracker(user)
+    owner = {"user": user}
     for number in (1, 2):
         rules.set_stage_done(
-            tracker=tracker, stage=RoadmapStage.objects.get(number=number), done=True, drafts=False
+            owner=owner, stage=RoadmapStage.objects.get(number=number), done=True, drafts=False
         )
-    rules.reset(tracker=tracker, stage=RoadmapStage.objects.get(number=1))
-    assert {slug.split("-")[0] for slug in tracker.done()} == {"data"}
-    rules.reset(tracker=tracker)
-    assert tracker.done() == {}
+    rules.reset(owner=owner, stage=RoadmapStage.objects.get(number=1))
+    assert {slug.split("-")[0] for slug in done(owner)} == {"data"}
+    rules.reset(owner=owner)
+    assert done(owner) == {}
 
 
 def test_notes_are_private_and_empty_text_removes_them(content, user, other):
@@ -191,10 +233,10 @@ def test_notes_are_private_and_empty_text_removes_them(content, user, other):
 
 
 def test_export_rows_follow_the_roadmap_order(content, user):
-    tracker = rules.AccountTracker(user)
-    rules.set_item_done(tracker=tracker, item=item("mlops-model-serving"), done=True)
-    rules.set_item_done(tracker=tracker, item=item("programming-functions"), done=True)
-    rows = rules.export_rows(tracker=tracker, stages=stages())
+    owner = {"user": user}
+    rules.set_item_done(owner=owner, item=item("mlops-model-serving"), done=True)
+    rules.set_item_done(owner=owner, item=item("programming-functions"), done=True)
+    rows = rules.export_rows(owner=owner, stages=stages())
     assert [(row["stage"], row["item"]) for row in rows] == [
         (1, "programming-functions"),
         (6, "mlops-model-serving"),

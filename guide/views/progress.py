@@ -26,8 +26,9 @@ from guide.views.helpers import HtmxHttpRequest, bad_request, neighbours, sectio
 from guide.visibility import is_editor
 
 
-def tracker(request: HtmxHttpRequest) -> rules.Tracker:
-    return rules.tracker_for(user=request.user, session=request.session)
+def learner(request: HtmxHttpRequest, *, create: bool = False) -> rules.Owner | None:
+    """This request's learner (None: a visitor who has not ticked anything yet)."""
+    return rules.owner_of(user=request.user, session=request.session, create=create)
 
 
 def learner_progress(request: HtmxHttpRequest, *, drafts: bool, with_notes: bool = False):
@@ -40,7 +41,7 @@ def learner_progress(request: HtmxHttpRequest, *, drafts: bool, with_notes: bool
     if request.method in {"GET", "HEAD"} and not has_private_state(request):
         return rules.roadmap_progress(tracker=rules.GuestTracker({}), stages=stages)
     notes = rules.notes_by_stage(user=request.user, drafts=drafts) if with_notes else None
-    return rules.roadmap_progress(tracker=tracker(request), stages=stages, notes=notes)
+    return rules.roadmap_progress(owner=learner(request), stages=stages, notes=notes)
 
 
 def safe_next(request: HtmxHttpRequest, url: str, fallback: str) -> str:
@@ -128,7 +129,9 @@ def tick_item(request: HtmxHttpRequest, slug: str) -> HttpResponse:
     form = TickForm(request.POST)
     if not form.is_valid():
         return rejected(request, form)
-    rules.set_item_done(tracker=tracker(request), item=item, done=form.cleaned_data["done"])
+    rules.set_item_done(
+        owner=learner(request, create=True), item=item, done=form.cleaned_data["done"]
+    )
     return after_tick(request, form, item.stage, item.anchor, f"‘{item.title}’", drafts=drafts)
 
 
@@ -141,7 +144,9 @@ def tick_stage(request: HtmxHttpRequest, slug: str) -> HttpResponse:
     if not form.is_valid():
         return rejected(request, form)
     done = form.cleaned_data["done"]
-    rules.set_stage_done(tracker=tracker(request), stage=stage, done=done, drafts=drafts)
+    rules.set_stage_done(
+        owner=learner(request, create=True), stage=stage, done=done, drafts=drafts
+    )
     anchor, what = f"checklist-{stage.slug}", f"Stage {stage.number}"
     return after_tick(request, form, stage, anchor, what, drafts=drafts)
 
@@ -179,7 +184,7 @@ def reset(request: HtmxHttpRequest) -> HttpResponse:
         return bad_request(request, "There is no roadmap stage with that address.")
     stage = form.cleaned_data["stage"]
     if request.method == "POST":
-        rules.reset(tracker=tracker(request), stage=stage)
+        rules.reset(owner=learner(request), stage=stage)
         what = f"stage {stage.number}" if stage else "the whole roadmap"
         messages.success(request, f"Your progress on {what} was reset.")
         return redirect("guide:progress")
@@ -190,7 +195,7 @@ def reset(request: HtmxHttpRequest) -> HttpResponse:
 
 def export_rows(request: HtmxHttpRequest, *, drafts: bool) -> list[dict]:
     stages = list(RoadmapStage.objects.visible(drafts).with_items(drafts))
-    return rules.export_rows(tracker=tracker(request), stages=stages)
+    return rules.export_rows(owner=learner(request), stages=stages)
 
 
 def attachment(response: HttpResponse, extension: str) -> HttpResponse:
