@@ -39,7 +39,7 @@ def learner_progress(request: HtmxHttpRequest, *, drafts: bool, with_notes: bool
     """
     stages = list(RoadmapStage.objects.visible(drafts).with_items(drafts))
     if request.method in {"GET", "HEAD"} and not has_private_state(request):
-        return rules.roadmap_progress(tracker=rules.GuestTracker({}), stages=stages)
+        return rules.roadmap_progress(owner=None, stages=stages)
     notes = rules.notes_by_stage(user=request.user, drafts=drafts) if with_notes else None
     return rules.roadmap_progress(owner=learner(request), stages=stages, notes=notes)
 
