@@ -33,10 +33,7 @@ urlpatterns = [
     path("accounts/delete/", accounts.delete_account, name="delete-account"),
     path(
         "accounts/password-change/",
-        auth_views.PasswordChangeView.as_view(
-            form_class=forms.PasswordChangeForm,
-            success_url=reverse_lazy("guide:password-change-done"),
-        ),
+        accounts.PasswordChangeView.as_view(),
         name="password-change",
     ),
     path(

@@ -10,12 +10,13 @@ from django.contrib.auth.decorators import login_required
 from django.db import transaction
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse_lazy
 from django.views.decorators.cache import never_cache
 from django.views.decorators.debug import sensitive_post_parameters
 from django.views.decorators.http import require_http_methods
 
 from guide import progress as rules
-from guide.forms import DeleteAccountForm, LoginForm, SignUpForm
+from guide.forms import DeleteAccountForm, LoginForm, PasswordChangeForm, SignUpForm
 from guide.views.pages import HtmxHttpRequest
 
 
@@ -34,6 +35,14 @@ class LoginView(auth_views.LoginView):
         response = super().form_valid(form)
         keep_guest_progress(self.request)
         return response
+
+
+class PasswordChangeView(auth_views.PasswordChangeView):
+    form_class = PasswordChangeForm
+    success_url = reverse_lazy("guide:password-change-done")
+
+    def get_form_kwargs(self):
+        return {**super().get_form_kwargs(), "request": self.request}
 
 
 @sensitive_post_parameters("password1", "password2")
@@ -60,7 +69,7 @@ def signup(request: HtmxHttpRequest) -> HttpResponse:
 @require_http_methods(["GET", "HEAD", "POST"])
 def delete_account(request: HtmxHttpRequest) -> HttpResponse:
     """Delete the account and everything tied to it, once the password is confirmed."""
-    form = DeleteAccountForm(request.user, request.POST or None)
+    form = DeleteAccountForm(request.user, request.POST or None, request=request)
     if request.method == "POST" and form.is_valid():
         user = request.user
         logout(request)
