@@ -278,6 +278,17 @@ class SignUpForm(NoColon, UserCreationForm):
     class Meta(UserCreationForm.Meta):
         fields = ("username", "email")
 
+    EMAIL_TAKEN = (
+        "An account already uses this email address. Log in to it, or reset its password "
+        "if you forgot it."
+    )
+
+    def clean_email(self):
+        email = self.cleaned_data["email"]
+        if email and get_user_model().objects.filter(email__iexact=email).exists():
+            raise forms.ValidationError(self.EMAIL_TAKEN, code="email_taken")
+        return email
+
 
 class DeleteAccountForm(NoColon, forms.Form):
     password = forms.CharField(

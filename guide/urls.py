@@ -41,15 +41,7 @@ urlpatterns = [
         auth_views.PasswordChangeDoneView.as_view(),
         name="password-change-done",
     ),
-    path(
-        "accounts/password-reset/",
-        auth_views.PasswordResetView.as_view(
-            form_class=forms.PasswordResetForm,
-            success_url=reverse_lazy("guide:password-reset-sent"),
-            email_template_name="registration/password_reset_email.txt",
-        ),
-        name="password-reset",
-    ),
+    path("accounts/password-reset/", accounts.PasswordResetView.as_view(), name="password-reset"),
     path(
         "accounts/password-reset/sent/",
         auth_views.PasswordResetDoneView.as_view(),

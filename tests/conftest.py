@@ -5,6 +5,7 @@ import pytest
 from django.apps import apps as django_apps
 from django.conf import settings
 from django.contrib.auth.models import Group
+from django.core.cache import cache
 from django.core.management import call_command
 
 # Playwright's sync API runs an event loop in the test thread; Django's ORM
@@ -40,3 +41,9 @@ def editors_group(db):
 def content(db):
     """The whole guide, loaded from the real fixture."""
     call_command("loaddata", FIXTURE, verbosity=0)
+
+
+@pytest.fixture(autouse=True)
+def fresh_rate_limits():
+    """Rate limits count in the cache: every test starts with none counted."""
+    cache.clear()

@@ -19,6 +19,7 @@ from django.views.decorators.http import require_http_methods, require_POST, req
 
 from guide import progress as rules
 from guide.forms import NoteForm, ResetForm, TickForm
+from guide.limits import limit_new_guest_sessions
 from guide.models import ChecklistItem, RoadmapStage, Section
 from guide.views.pages import HtmxHttpRequest, bad_request, neighbours, section_for
 
@@ -105,6 +106,7 @@ def rejected(request: HtmxHttpRequest, form: TickForm) -> HttpResponse:
 
 
 @require_POST
+@limit_new_guest_sessions
 def tick_item(request: HtmxHttpRequest, slug: str) -> HttpResponse:
     item = get_object_or_404(ChecklistItem.objects.select_related("stage"), slug=slug)
     form = TickForm(request.POST)
@@ -115,6 +117,7 @@ def tick_item(request: HtmxHttpRequest, slug: str) -> HttpResponse:
 
 
 @require_POST
+@limit_new_guest_sessions
 def tick_stage(request: HtmxHttpRequest, slug: str) -> HttpResponse:
     stage = get_object_or_404(RoadmapStage, slug=slug)
     form = TickForm(request.POST)
