@@ -46,7 +46,8 @@ def local_secret_key() -> str:
 DEBUG = env_flag("DJANGO_DEBUG")
 HTTPS = env_flag("DJANGO_HTTPS")
 # Sessions slide: each is renewed (at most once a day) while it is used. A guest's lasts
-# 180 days without a visit; a signed-in one 30 days (guide.sessions).
+# 180 days without a visit, a signed-in one 30 days (guide.sessions). Ended sessions stay
+# in the table until `manage.py clearsessions` (schedule it daily) deletes them.
 SESSION_COOKIE_AGE = 60 * 60 * 24 * 180
 ACCOUNT_SESSION_AGE = 60 * 60 * 24 * 30
 
@@ -82,6 +83,7 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "guide.sessions.SessionLifetimeMiddleware",
     "guide.visibility.DraftsMiddleware",
     "simple_history.middleware.HistoryRequestMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
