@@ -201,6 +201,15 @@ def export_json(request: HtmxHttpRequest) -> HttpResponse:
     return attachment(response, "json")
 
 
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+
+
+def spreadsheet_safe(value):
+    """A cell that a spreadsheet shows as text, never runs as a formula (CSV injection)."""
+    text = str(value)
+    return f"'{text}" if text.startswith(FORMULA_STARTS) else value
+
+
 @never_cache
 @require_safe
 def export_csv(request: HtmxHttpRequest) -> HttpResponse:
@@ -208,5 +217,8 @@ def export_csv(request: HtmxHttpRequest) -> HttpResponse:
     columns = ["stage", "stage_title", "item", "item_title", "completed_at"]
     writer = csv.DictWriter(response, fieldnames=columns)
     writer.writeheader()
-    writer.writerows(export_rows(request))
+    writer.writerows(
+        {name: spreadsheet_safe(value) for name, value in row.items()}
+        for row in export_rows(request)
+    )
     return attachment(response, "csv")
