@@ -5,6 +5,7 @@ under var/, SQLite lives under var/ and localhost is allowed. Behind a TLS
 proxy, set DJANGO_HTTPS and a strong DJANGO_SECRET_KEY (see README.md).
 """
 
+import ipaddress
 import os
 import secrets
 from datetime import timedelta
@@ -44,10 +45,11 @@ def local_secret_key() -> str:
 
 DEBUG = env_flag("DJANGO_DEBUG")
 HTTPS = env_flag("DJANGO_HTTPS")
-SESSION_COOKIE_AGE = 60 * 60 * 24 * 365  # guests' ticks live in their session: keep it a year
-# Guests (learners without an account) not seen for this many days are deleted, with their
-# ticks, by `manage.py clear_guests` (schedule it daily).
-GUEST_RETENTION_DAYS = int(os.environ.get("GUEST_RETENTION_DAYS", "180"))
+# Sessions slide: each is renewed (at most once a day) while it is used. A guest's lasts
+# 180 days without a visit, a signed-in one 30 days (guide.sessions). Ended sessions stay
+# in the table until `manage.py clearsessions` (schedule it daily) deletes them.
+SESSION_COOKIE_AGE = 60 * 60 * 24 * 180
+ACCOUNT_SESSION_AGE = 60 * 60 * 24 * 30
 
 SECRET_KEY = os.environ.get("DJANGO_SECRET_KEY", "")
 if HTTPS and is_weak_secret(SECRET_KEY):
@@ -81,8 +83,11 @@ MIDDLEWARE = [
     "django.middleware.csp.ContentSecurityPolicyMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
+    # Before the CSRF check: a POST to a reading page is the wrong method (405).
+    "guide.methods.MethodNotAllowedMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "guide.sessions.SessionLifetimeMiddleware",
     "simple_history.middleware.HistoryRequestMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
@@ -173,10 +178,32 @@ AXES_LOCKOUT_PARAMETERS = ["username", "ip_address"]
 AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_TEMPLATE = "registration/locked_out.html"
 AXES_VERBOSE = False
-if HTTPS:
-    # Behind the TLS proxy the client's address is the one the proxy appends.
-    AXES_IPWARE_PROXY_COUNT = 1
-    AXES_IPWARE_META_PRECEDENCE_ORDER = ("HTTP_X_FORWARDED_FOR", "REMOTE_ADDR")
+AXES_CLIENT_IP_CALLABLE = "guide.clientip.client_ip"
+
+
+def proxy_list(name: str, default: str) -> list[str]:
+    proxies = env_list(name, default)
+    for proxy in proxies:
+        try:
+            if proxy != "*":
+                ipaddress.ip_network(proxy, strict=False)
+        except ValueError:
+            raise ImproperlyConfigured(
+                f"{name}: {proxy!r} is not an address or a network (e.g. 10.0.0.0/8)."
+            ) from None
+    return proxies
+
+
+# The proxies whose X-Forwarded-For is believed: the same variable gunicorn reads, so the
+# app and gunicorn agree. Every client address comes from guide.clientip.client_ip.
+TRUSTED_PROXIES = proxy_list("FORWARDED_ALLOW_IPS", "127.0.0.1")
+
+# Rate limits (django-ratelimit), counted in the default cache: set REDIS_URL so that every
+# worker and node shares the counts. "N/Tu" is N requests per T units (s, m, h, d).
+RATELIMIT_IP_META_KEY = "guide.clientip.client_ip"
+RATELIMIT_NEW_GUEST_SESSIONS = os.environ.get("RATELIMIT_NEW_GUEST_SESSIONS", "60/h")
+RATELIMIT_PASSWORD_RESET_PER_ADDRESS = "3/h"
+RATELIMIT_PASSWORD_RESET_PER_CLIENT = "10/h"
 
 # Email (password resets): printed to the console unless an SMTP host is configured.
 if email_host := os.environ.get("EMAIL_HOST"):

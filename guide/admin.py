@@ -5,7 +5,12 @@ version), a published flag for drafts, and a preview of its Markdown after savin
 """
 
 from django.contrib import admin
+from django.contrib.admin.utils import unquote
+from django.contrib.auth import admin as auth_admin
+from django.contrib.auth import get_user_model
+from django.core.exceptions import ValidationError
 from django.db.models import Count
+from django.http import Http404
 from django.utils.html import format_html_join
 from simple_history.admin import SimpleHistoryAdmin
 
@@ -39,7 +44,25 @@ MARKDOWN_NOTE = (
 )
 
 
-class ContentAdmin(SimpleHistoryAdmin):
+def is_valid_key(field, value: str) -> bool:
+    try:
+        field.to_python(value)
+    except ValidationError:
+        return False
+    return True
+
+
+class SafeSearch:
+    """Search (the change list's and the autocomplete's) for a NUL character finds nothing:
+    no text holds one, and PostgreSQL fails a query that compares with it."""
+
+    def get_search_results(self, request, queryset, search_term):
+        if "\x00" in search_term:
+            return queryset.none(), False
+        return super().get_search_results(request, queryset, search_term)
+
+
+class ContentAdmin(SafeSearch, SimpleHistoryAdmin):
     """What every content model's admin shares."""
 
     markdown_fields: tuple[str, ...] = ()
@@ -48,6 +71,20 @@ class ContentAdmin(SimpleHistoryAdmin):
 
     def get_readonly_fields(self, request, obj=None):
         return (*super().get_readonly_fields(request, obj), *self.preview_fields())
+
+    def history_view(self, request, object_id, extra_context=None):
+        if not is_valid_key(self.model._meta.pk, unquote(object_id)):
+            raise Http404("No such row.")
+        return super().history_view(request, object_id, extra_context)
+
+    def history_form_view(self, request, object_id, version_id, extra_context=None):
+        versions = self.model.history.model._meta.pk
+        if not (
+            is_valid_key(self.model._meta.pk, unquote(object_id))
+            and is_valid_key(versions, version_id)
+        ):
+            raise Http404("No such version.")
+        return super().history_form_view(request, object_id, version_id, extra_context)
 
     def preview_fields(self) -> tuple[str, ...]:
         return ("preview",) if self.markdown_fields else ()
@@ -289,3 +326,22 @@ class CompletionAdmin(admin.ModelAdmin):
 
     def has_change_permission(self, request, obj=None):
         return False
+
+
+class AccountChangeForm(auth_admin.UserChangeForm):
+    def clean_email(self):
+        email = self.cleaned_data["email"]
+        accounts = get_user_model().objects.exclude(pk=self.instance.pk)
+        if email and accounts.filter(email__iexact=email).exists():
+            raise ValidationError("Another account already uses this email address.")
+        return email
+
+
+admin.site.unregister(get_user_model())
+
+
+@admin.register(get_user_model())
+class AccountAdmin(SafeSearch, auth_admin.UserAdmin):
+    """Django's user admin, with email addresses unique like at sign-up."""
+
+    form = AccountChangeForm

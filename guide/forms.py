@@ -9,6 +9,7 @@ import unicodedata
 from urllib.parse import urlencode
 
 from django import forms
+from django.contrib.auth import authenticate, get_user_model
 from django.contrib.auth import forms as auth_forms
 from django.contrib.auth.forms import AuthenticationForm, UserCreationForm
 from django.http import QueryDict
@@ -228,8 +229,25 @@ class LoginForm(NoColon, AuthenticationForm):
     pass
 
 
+def password_confirmed(request, user, password: str) -> bool:
+    """Whether `password` is `user`'s, checked like a login: django-axes counts a wrong
+    one against the login's limits and, once they are reached, refuses even the right one
+    (its middleware then answers with the lockout page)."""
+    return authenticate(request, username=user.get_username(), password=password) == user
+
+
 class PasswordChangeForm(NoColon, auth_forms.PasswordChangeForm):
-    pass
+    def __init__(self, user, *args, request, **kwargs):
+        self.request = request
+        super().__init__(user, *args, **kwargs)
+
+    def clean_old_password(self):
+        old_password = self.cleaned_data["old_password"]
+        if not password_confirmed(self.request, self.user, old_password):
+            raise forms.ValidationError(
+                self.error_messages["password_incorrect"], code="password_incorrect"
+            )
+        return old_password
 
 
 class PasswordResetForm(NoColon, auth_forms.PasswordResetForm):
@@ -249,6 +267,17 @@ class SignUpForm(NoColon, UserCreationForm):
     class Meta(UserCreationForm.Meta):
         fields = ("username", "email")
 
+    EMAIL_TAKEN = (
+        "An account already uses this email address. Log in to it, or reset its password "
+        "if you forgot it."
+    )
+
+    def clean_email(self):
+        email = self.cleaned_data["email"]
+        if email and get_user_model().objects.filter(email__iexact=email).exists():
+            raise forms.ValidationError(self.EMAIL_TAKEN, code="email_taken")
+        return email
+
 
 class DeleteAccountForm(NoColon, forms.Form):
     password = forms.CharField(
@@ -257,12 +286,13 @@ class DeleteAccountForm(NoColon, forms.Form):
         widget=forms.PasswordInput(attrs={"autocomplete": "current-password"}),
     )
 
-    def __init__(self, user, *args, **kwargs):
+    def __init__(self, user, *args, request, **kwargs):
         self.user = user
+        self.request = request
         super().__init__(*args, **kwargs)
 
     def clean_password(self):
         password = self.cleaned_data["password"]
-        if not self.user.check_password(password):
+        if not password_confirmed(self.request, self.user, password):
             raise forms.ValidationError("That is not your password.", code="wrong_password")
         return password

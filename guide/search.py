@@ -4,8 +4,13 @@ On PostgreSQL the matching and ranking use its full-text search (English stemmin
 prefix matches so results come as one types, title weighted above body). Elsewhere
 a portable fallback matches every word case-insensitively in any field. Both return
 the same `Hit`s, ranked title matches first, with escaped, highlighted snippets.
+
+The database finds candidates in the stored text; each is then checked again against
+the text readers see (Markdown rendered and sanitised, tags and link addresses left
+out), so a word that only the sanitiser's input or a link holds finds nothing.
 """
 
+import html
 import re
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -49,7 +54,8 @@ def highlight(text: str, words: list[str]) -> SafeString:
 
 
 def plain_text(markdown_text: str) -> str:
-    return " ".join(strip_tags(render_markdown(markdown_text)).split())
+    """The text a reader sees of rendered Markdown: no tags, entities decoded."""
+    return " ".join(html.unescape(strip_tags(render_markdown(markdown_text))).split())
 
 
 def snippet(text: str, words: list[str]) -> SafeString:
@@ -78,6 +84,7 @@ class Source:
     body: list[str]
     url: Callable[[object], str]
     heading: Callable[[object], str] = str
+    markdown: tuple[str, ...] = ()  # the body fields that are Markdown; others are text
 
 
 SOURCES = [
@@ -87,6 +94,7 @@ SOURCES = [
         "title",
         ["body", "closing"],
         lambda row: row.get_absolute_url(),
+        markdown=("body", "closing"),
     ),
     Source(
         "Guide section",
@@ -95,6 +103,7 @@ SOURCES = [
         ["intro", "outro", "section__title"],
         lambda row: f"{row.section.get_absolute_url()}#{row.anchor}",
         lambda row: row.heading or row.section.title,
+        markdown=("intro", "outro"),
     ),
     Source(
         "Guide section",
@@ -109,6 +118,7 @@ SOURCES = [
         "title",
         ["intro", "items_lead", "outro"],
         lambda row: row.get_absolute_url(),
+        markdown=("intro", "outro"),
     ),
     Source(
         "Checklist item",
@@ -124,6 +134,7 @@ SOURCES = [
         "name",
         ["intro", "outro"],
         lambda row: row.get_absolute_url(),
+        markdown=("intro", "outro"),
     ),
     Source(
         "Skill",
@@ -138,6 +149,7 @@ SOURCES = [
         "title",
         ["skill_area", "description"],
         lambda row: row.get_absolute_url(),
+        markdown=("description",),
     ),
     Source(
         "Certification",
@@ -145,6 +157,7 @@ SOURCES = [
         "name",
         ["description", "provider__name"],
         lambda row: row.get_absolute_url(),
+        markdown=("description",),
     ),
     Source(
         "Career level",
@@ -153,6 +166,7 @@ SOURCES = [
         ["description"],
         lambda row: row.get_absolute_url(),
         lambda row: f"{row.title} ({row.experience})",
+        markdown=("description",),
     ),
     Source(
         "Salary",
@@ -183,14 +197,36 @@ def title_score(title: str, words: list[str]) -> int:
     return int(all(word in lowered for word in words))
 
 
-def body_text(row, fields: list[str]) -> str:
+def body_text(row, source: Source) -> str:
+    """The body fields of `row` as readers see them."""
     values = []
-    for field in fields:
+    for field in source.body:
         value = row
         for part in field.split("__"):
             value = getattr(value, part)
-        values.append(plain_text(str(value)))
+        text = str(value)
+        values.append(plain_text(text) if field in source.markdown else " ".join(text.split()))
     return " ".join(value for value in values if value)
+
+
+def prefix_query(text: str) -> str:
+    """A raw tsquery: every word of `text`, each as a prefix."""
+    return " & ".join(f"{word}:*" for word in words_of(text))
+
+
+def readers_see(documents: list[str], text: str) -> list[bool]:
+    """Whether each document matches `text` the way the database search does."""
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute(
+                "SELECT number - 1 FROM unnest(%s::text[]) WITH ORDINALITY AS d(body, number) "
+                "WHERE to_tsvector('english', d.body) @@ to_tsquery('english', %s)",
+                [documents, prefix_query(text)],
+            )
+            matching = {number for (number,) in cursor.fetchall()}
+        return [number in matching for number in range(len(documents))]
+    words = words_of(text)
+    return [all(word in document.lower() for word in words) for document in documents]
 
 
 def matching_rows(source: Source, text: str, *, drafts: bool) -> QuerySet:
@@ -198,8 +234,7 @@ def matching_rows(source: Source, text: str, *, drafts: bool) -> QuerySet:
     if connection.vendor == "postgresql":
         from django.contrib.postgres.search import SearchQuery, SearchRank, SearchVector
 
-        prefix_query = " & ".join(f"{word}:*" for word in words_of(text))
-        query = SearchQuery(prefix_query, search_type="raw", config="english")
+        query = SearchQuery(prefix_query(text), search_type="raw", config="english")
         vector = SearchVector(source.title, weight="A", config="english")
         if source.body:
             vector += SearchVector(*source.body, weight="B", config="english")
@@ -217,19 +252,26 @@ def search(text: str, *, drafts: bool) -> list[Hit]:
     words = words_of(text)
     if not words:
         return []
+    candidates = [
+        (source, row, body_text(row, source))
+        for source in SOURCES
+        for row in matching_rows(source, text, drafts=drafts)
+    ]
+    documents = [f"{getattr(row, source.title)} {body}" for source, row, body in candidates]
     hits = []
-    for source in SOURCES:
-        for row in matching_rows(source, text, drafts=drafts):
-            title = source.heading(row)
-            hits.append(
-                Hit(
-                    kind=source.kind,
-                    title=highlight(title, words),
-                    url=source.url(row),
-                    snippet=snippet(body_text(row, source.body), words),
-                    title_score=title_score(title, words),
-                    rank=float(getattr(row, "rank", 1.0)),
-                    order=len(hits),
-                )
+    for (source, row, body), seen in zip(candidates, readers_see(documents, text), strict=True):
+        if not seen:
+            continue
+        title = source.heading(row)
+        hits.append(
+            Hit(
+                kind=source.kind,
+                title=highlight(title, words),
+                url=source.url(row),
+                snippet=snippet(body, words),
+                title_score=title_score(title, words),
+                rank=float(getattr(row, "rank", 1.0)),
+                order=len(hits),
             )
+        )
     return sorted(hits, key=lambda hit: (-hit.title_score, -hit.rank, hit.order))

@@ -33,10 +33,7 @@ urlpatterns = [
     path("accounts/delete/", accounts.delete_account, name="delete-account"),
     path(
         "accounts/password-change/",
-        auth_views.PasswordChangeView.as_view(
-            form_class=forms.PasswordChangeForm,
-            success_url=reverse_lazy("guide:password-change-done"),
-        ),
+        accounts.PasswordChangeView.as_view(),
         name="password-change",
     ),
     path(
@@ -44,15 +41,7 @@ urlpatterns = [
         auth_views.PasswordChangeDoneView.as_view(),
         name="password-change-done",
     ),
-    path(
-        "accounts/password-reset/",
-        auth_views.PasswordResetView.as_view(
-            form_class=forms.PasswordResetForm,
-            success_url=reverse_lazy("guide:password-reset-sent"),
-            email_template_name="registration/password_reset_email.txt",
-        ),
-        name="password-reset",
-    ),
+    path("accounts/password-reset/", accounts.PasswordResetView.as_view(), name="password-reset"),
     path(
         "accounts/password-reset/sent/",
         auth_views.PasswordResetDoneView.as_view(),

@@ -20,6 +20,7 @@ from django.views.decorators.http import require_http_methods, require_POST, req
 from guide import progress as rules
 from guide.csrf import origin_checked_first_post
 from guide.forms import NoteForm, ResetForm, TickForm
+from guide.limits import limit_new_guest_sessions
 from guide.models import ChecklistItem, RoadmapStage, Section, Skill
 from guide.pagecache import has_private_state, reader_page
 from guide.views.helpers import HtmxHttpRequest, bad_request, neighbours, section_for
@@ -122,6 +123,7 @@ def rejected(request: HtmxHttpRequest, form: TickForm) -> HttpResponse:
 
 @origin_checked_first_post
 @require_POST
+@limit_new_guest_sessions
 def tick_item(request: HtmxHttpRequest, slug: str) -> HttpResponse:
     drafts = is_editor(request)
     items = ChecklistItem.objects.visible(drafts).select_related("stage")
@@ -137,6 +139,7 @@ def tick_item(request: HtmxHttpRequest, slug: str) -> HttpResponse:
 
 @origin_checked_first_post
 @require_POST
+@limit_new_guest_sessions
 def tick_stage(request: HtmxHttpRequest, slug: str) -> HttpResponse:
     drafts = is_editor(request)
     stage = get_object_or_404(RoadmapStage.objects.visible(drafts), slug=slug)
@@ -222,6 +225,15 @@ def export_json(request: HtmxHttpRequest) -> HttpResponse:
     return attachment(response, "json")
 
 
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+
+
+def spreadsheet_safe(value):
+    """A cell that a spreadsheet shows as text, never runs as a formula (CSV injection)."""
+    text = str(value)
+    return f"'{text}" if text.startswith(FORMULA_STARTS) else value
+
+
 @never_cache
 @require_safe
 def export_csv(request: HtmxHttpRequest) -> HttpResponse:
@@ -229,5 +241,8 @@ def export_csv(request: HtmxHttpRequest) -> HttpResponse:
     columns = ["stage", "stage_title", "item", "item_title", "completed_at"]
     writer = csv.DictWriter(response, fieldnames=columns)
     writer.writeheader()
-    writer.writerows(export_rows(request, drafts=is_editor(request)))
+    writer.writerows(
+        {name: spreadsheet_safe(value) for name, value in row.items()}
+        for row in export_rows(request, drafts=is_editor(request))
+    )
     return attachment(response, "csv")

@@ -49,3 +49,17 @@ def test_an_editor_sees_drafts_marked_and_accessible(
     for scheme in ("light", "dark"):
         page.emulate_media(color_scheme=scheme)
         assert_accessible(page)
+
+
+def test_the_history_page_breaks_no_content_security_rule(page, live_server, editor):
+    errors = []
+    page.on("console", lambda message: message.type == "error" and errors.append(message.text))
+    page.goto(f"{live_server.url}/admin/login/")
+    page.get_by_label("Username").fill("edith")
+    page.get_by_label("Password").fill(PASSWORD)
+    page.get_by_role("button", name="Log in").click()
+    skill = Skill.objects.get(slug="scala")
+    skill.save()  # a version to list
+    page.goto(f"{live_server.url}/admin/guide/skill/{skill.pk}/history/")
+    expect(page.locator("p.paginator")).to_be_attached()
+    assert errors == []

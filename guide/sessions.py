@@ -1,0 +1,40 @@
+"""How long sessions live, and how pages for signed-in learners are cached.
+
+Sessions slide: while a visitor keeps coming back, the session is renewed, at most once a
+day (so reading pages do not write to the database on every request). A guest's session
+ends after `SESSION_COOKIE_AGE` (180 days) without a visit, a signed-in one after
+`ACCOUNT_SESSION_AGE` (30 days). `manage.py clearsessions` deletes the ended ones.
+"""
+
+from django.conf import settings
+from django.contrib.auth import SESSION_KEY
+from django.http import HttpRequest, HttpResponse
+from django.utils import timezone
+from django.utils.cache import patch_cache_control
+
+from guide.visibility import has_session
+
+RENEWED_ON = "renewed_on"
+
+
+class SessionLifetimeMiddleware:
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        response = self.get_response(request)
+        session = request.session
+        # A cookieless visitor's untouched session stays unread; a session that holds
+        # nothing (a made-up or ended cookie) is never saved.
+        if not (has_session(request) or session.accessed) or not session.keys():
+            return response
+        signed_in = SESSION_KEY in session
+        age = settings.ACCOUNT_SESSION_AGE if signed_in else None  # None: SESSION_COOKIE_AGE
+        if session.get("_session_expiry") != age:
+            session.set_expiry(age)
+        today = timezone.now().date().isoformat()
+        if session.get(RENEWED_ON) != today:
+            session[RENEWED_ON] = today  # saving renews the expiry and the cookie
+        if signed_in:
+            patch_cache_control(response, private=True, no_store=True)
+        return response
