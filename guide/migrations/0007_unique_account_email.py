@@ -12,7 +12,7 @@ INDEX = "guide_user_email_unique_ci"
 class Migration(migrations.Migration):
     dependencies = [
         ("auth", "0012_alter_user_first_name_max_length"),
-        ("guide", "0005_tick_label"),
+        ("guide", "0006_guests"),
     ]
 
     operations = [
