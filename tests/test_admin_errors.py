@@ -71,12 +71,12 @@ def test_autocomplete_with_a_nul_answers_without_error(editor_client, term):
 
 
 def test_autocomplete_still_finds_skills(editor_client):
-    make_skill(make_category(), name="Docker")
+    make_skill(make_category(), name="Dockerfile linting")
     response = editor_client.get(
         "/admin/autocomplete/?app_label=guide&model_name=portfolioproject_skills"
-        "&field_name=skill&term=dock"
+        "&field_name=skill&term=dockerfile"
     )
-    assert [result["text"] for result in response.json()["results"]] == ["Docker"]
+    assert [result["text"] for result in response.json()["results"]] == ["Dockerfile linting"]
 
 
 @pytest.mark.parametrize("url", ["/admin/guide/section/?q=%00", "/admin/auth/user/?q=%00"])

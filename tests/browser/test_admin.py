@@ -51,7 +51,7 @@ def test_an_editor_sees_drafts_marked_and_accessible(
         assert_accessible(page)
 
 
-def test_the_history_page_breaks_no_content_security_rule(page, live_server, editor):
+def test_the_history_page_breaks_no_content_security_rule(page, live_server, editor, content):
     errors = []
     page.on("console", lambda message: message.type == "error" and errors.append(message.text))
     page.goto(f"{live_server.url}/admin/login/")
