@@ -9,6 +9,7 @@ import secrets
 from functools import reduce
 
 from django.conf import settings
+from django.contrib.postgres.search import SearchVectorField
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Q
@@ -614,6 +615,9 @@ class ContentVersion(models.Model):
 
     version = models.PositiveBigIntegerField(default=0)
     changed_at = models.DateTimeField(default=timezone.now)
+    indexed_version = models.BigIntegerField(
+        default=-1, help_text="The version the search index was last built for."
+    )
 
     def __str__(self):
         return f"Content version {self.version}"
@@ -629,3 +633,36 @@ class ContentVersion(models.Model):
     @classmethod
     def current(cls) -> int:
         return cls.objects.filter(pk=1).values_list("version", flat=True).first() or 0
+
+
+class SearchEntry(models.Model):
+    """One searchable piece of the guide, as readers see it: the search index.
+
+    guide.search rebuilds the index whenever the content version has moved on since it
+    was built, so it never lags an edit. PostgreSQL searches `vector` (a GIN index);
+    SQLite searches the FTS5 table `guide_searchentry_fts`, kept beside it.
+    """
+
+    kind = models.CharField(max_length=50)
+    title = models.CharField(max_length=400)
+    body = models.TextField(blank=True)
+    url = models.CharField(max_length=400)
+    published = models.BooleanField(help_text="Readers may see it (drafts are editors' only).")
+    order = models.PositiveIntegerField(help_text="The order of the guide, for ties.")
+    vector = SearchVectorField(null=True, editable=False)
+
+    class Meta:
+        ordering = ["order"]
+        verbose_name_plural = "search entries"
+
+    def __str__(self):
+        return f"{self.kind}: {self.title}"
+
+
+class SearchWord(models.Model):
+    """A word of the indexed text, for "Did you mean ...?"."""
+
+    word = models.CharField(max_length=100, unique=True)
+
+    def __str__(self):
+        return self.word

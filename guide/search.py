@@ -1,22 +1,26 @@
 """Search the guide's content.
 
-On PostgreSQL the matching and ranking use its full-text search (English stemming,
-prefix matches so results come as one types, title weighted above body). Elsewhere
-a portable fallback matches every word case-insensitively in any field. Both return
-the same `Hit`s, ranked title matches first, with escaped, highlighted snippets.
+Both databases stem English words, match prefixes so results come as one types, weigh
+titles above bodies, and return the same `Hit`s, title matches first, with escaped,
+highlighted snippets. A query that finds nothing gets a spelling suggestion.
 
-The database finds candidates in the stored text; each is then checked again against
-the text readers see (Markdown rendered and sanitised, tags and link addresses left
-out), so a word that only the sanitiser's input or a link holds finds nothing.
+The search runs on an index of the text readers see (Markdown rendered and sanitised,
+tags and link addresses left out), one `SearchEntry` per piece of content, drafts marked:
+a word that only the sanitiser's input or a link holds finds nothing. The index is rebuilt
+when the content version has moved on since it was built (after any edit or load). A search
+is one query: PostgreSQL's full-text search on a GIN-indexed vector (web-search syntax
+when the query uses it), SQLite's FTS5 elsewhere.
 """
 
+import difflib
 import html
 import re
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from django.db import connection
-from django.db.models import QuerySet
+from django.contrib.postgres.search import SearchQuery, SearchRank, SearchVector
+from django.db import connection, transaction
+from django.db.models import F, QuerySet
 from django.utils.html import escape, strip_tags
 from django.utils.safestring import SafeString, mark_safe
 
@@ -26,17 +30,21 @@ from guide.models import (
     Certification,
     ChecklistItem,
     ContentList,
+    ContentVersion,
     ListItem,
     PortfolioProject,
     RoadmapStage,
     SalaryBand,
+    SearchEntry,
+    SearchWord,
     Section,
     Skill,
     SkillCategory,
 )
-from guide.words import words_of, words_q
+from guide.words import words_of
 
 SNIPPET_LENGTH = 180
+FTS = "guide_searchentry_fts"  # SQLite's full-text table (see the migration)
 
 
 def highlight(text: str, words: list[str]) -> SafeString:
@@ -209,69 +217,137 @@ def body_text(row, source: Source) -> str:
     return " ".join(value for value in values if value)
 
 
-def prefix_query(text: str) -> str:
-    """A raw tsquery: every word of `text`, each as a prefix."""
-    return " & ".join(f"{word}:*" for word in words_of(text))
-
-
-def readers_see(documents: list[str], text: str) -> list[bool]:
-    """Whether each document matches `text` the way the database search does."""
-    if connection.vendor == "postgresql":
-        with connection.cursor() as cursor:
-            cursor.execute(
-                "SELECT number - 1 FROM unnest(%s::text[]) WITH ORDINALITY AS d(body, number) "
-                "WHERE to_tsvector('english', d.body) @@ to_tsquery('english', %s)",
-                [documents, prefix_query(text)],
-            )
-            matching = {number for (number,) in cursor.fetchall()}
-        return [number in matching for number in range(len(documents))]
-    words = words_of(text)
-    return [all(word in document.lower() for word in words) for document in documents]
-
-
-def matching_rows(source: Source, text: str, *, drafts: bool) -> QuerySet:
-    queryset = source.queryset().visible(drafts)
-    if connection.vendor == "postgresql":
-        from django.contrib.postgres.search import SearchQuery, SearchRank, SearchVector
-
-        query = SearchQuery(prefix_query(text), search_type="raw", config="english")
-        vector = SearchVector(source.title, weight="A", config="english")
-        if source.body:
-            vector += SearchVector(*source.body, weight="B", config="english")
-        return (
-            queryset.annotate(search=vector, rank=SearchRank(vector, query))
-            .filter(search=query)
-            .order_by("-rank")
+def entries_of(source: Source, order: int, published: set) -> list[SearchEntry]:
+    return [
+        SearchEntry(
+            kind=source.kind,
+            title=source.heading(row),
+            body=body_text(row, source),
+            url=source.url(row),
+            published=row.pk in published,
+            order=order + number,
         )
-    return queryset.filter(words_q(text, [source.title, *source.body]))
+        for number, row in enumerate(source.queryset())
+    ]
+
+
+def rebuild_index() -> None:
+    """Index every row as readers see it, drafts marked, for the current content version.
+
+    The content version's row is locked first, so an edit that commits meanwhile waits and
+    then bumps the version again: the next search rebuilds once more. Nothing is missed.
+    """
+    with transaction.atomic():
+        ContentVersion.objects.get_or_create(pk=1)
+        state = ContentVersion.objects.select_for_update().get(pk=1)
+        if state.indexed_version == state.version:
+            return  # another request rebuilt it meanwhile
+        entries = []
+        for source in SOURCES:
+            published = set(source.queryset().published().values_list("pk", flat=True))
+            entries += entries_of(source, len(entries), published)
+        SearchEntry.objects.all().delete()
+        SearchEntry.objects.bulk_create(entries)
+        words = {word for entry in entries for word in words_of(f"{entry.title} {entry.body}")}
+        SearchWord.objects.all().delete()
+        SearchWord.objects.bulk_create(SearchWord(word=word) for word in words if len(word) > 2)
+        if connection.vendor == "postgresql":
+            SearchEntry.objects.update(
+                vector=SearchVector("title", weight="A", config="english")
+                + SearchVector("body", weight="B", config="english")
+            )
+        else:
+            with connection.cursor() as cursor:
+                cursor.execute(f"DELETE FROM {FTS}")
+                cursor.execute(
+                    f"INSERT INTO {FTS} (rowid, title, body) SELECT id, title, body "
+                    "FROM guide_searchentry"
+                )
+        ContentVersion.objects.filter(pk=1).update(indexed_version=state.version)
+
+
+def ensure_index() -> None:
+    """Rebuild the index if the content changed since it was built (one query if not)."""
+    state = ContentVersion.objects.filter(pk=1).values_list("version", "indexed_version").first()
+    if state is None or state[0] != state[1]:
+        rebuild_index()
+
+
+def is_web_search(text: str) -> bool:
+    """Whether `text` uses web-search syntax: "a phrase", -excluded words, or OR."""
+    return '"' in text or re.search(r"(^|\s)-\w", text) or " or " in f" {text.lower()} "
+
+
+def matching_entries(text: str, *, drafts: bool) -> list[SearchEntry]:
+    """Entries matching `text`, best first: one query on the index."""
+    entries = SearchEntry.objects.all() if drafts else SearchEntry.objects.filter(published=True)
+    if connection.vendor == "postgresql":
+        if is_web_search(text):
+            query = SearchQuery(text, search_type="websearch", config="english")
+        else:  # as one types: every word, each a prefix
+            prefixes = " & ".join(f"{word}:*" for word in words_of(text))
+            query = SearchQuery(prefixes, search_type="raw", config="english")
+        return list(
+            entries.filter(vector=query)
+            .annotate(rank=SearchRank(F("vector"), query))
+            .order_by("-rank", "order")
+        )
+    # FTS5: each word a quoted prefix (quotes make any word a plain token).
+    match = " ".join(f'"{word}"*' for word in words_of(text))
+    published = "" if drafts else "AND e.published"
+    return list(
+        SearchEntry.objects.raw(
+            f"SELECT e.*, -bm25({FTS}, 10.0, 1.0) AS rank FROM guide_searchentry e "
+            f"JOIN {FTS} ON {FTS}.rowid = e.id WHERE {FTS} MATCH %s {published} "
+            'ORDER BY rank DESC, e."order"',
+            [match],
+        )
+    )
 
 
 def search(text: str, *, drafts: bool) -> list[Hit]:
     """Every piece of content matching `text` that the reader may see (`drafts`: an editor
-    previewing), best first."""
+    previewing), best first: title matches, then the database's rank, then guide order."""
     words = words_of(text)
     if not words:
         return []
-    candidates = [
-        (source, row, body_text(row, source))
-        for source in SOURCES
-        for row in matching_rows(source, text, drafts=drafts)
-    ]
-    documents = [f"{getattr(row, source.title)} {body}" for source, row, body in candidates]
-    hits = []
-    for (source, row, body), seen in zip(candidates, readers_see(documents, text), strict=True):
-        if not seen:
-            continue
-        title = source.heading(row)
-        hits.append(
-            Hit(
-                kind=source.kind,
-                title=highlight(title, words),
-                url=source.url(row),
-                snippet=snippet(body, words),
-                title_score=title_score(title, words),
-                rank=float(getattr(row, "rank", 1.0)),
-                order=len(hits),
-            )
+    ensure_index()
+    hits = [
+        Hit(
+            kind=entry.kind,
+            title=highlight(entry.title, words),
+            url=entry.url,
+            snippet=snippet(entry.body, words),
+            title_score=title_score(entry.title, words),
+            rank=float(entry.rank),
+            order=entry.order,
         )
+        for entry in matching_entries(text, drafts=drafts)
+    ]
     return sorted(hits, key=lambda hit: (-hit.title_score, -hit.rank, hit.order))
+
+
+def suggestion(text: str) -> str | None:
+    """A query with each unknown word replaced by the closest word of the guide, if any:
+    trigram similarity on PostgreSQL, difflib's ratio elsewhere (one query either way)."""
+    words = words_of(text)
+    if not words:
+        return None
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute(
+                "SELECT DISTINCT ON (q.w) q.w, s.word FROM unnest(%s::text[]) AS q(w) "
+                "JOIN guide_searchword s ON s.word %% q.w "
+                "ORDER BY q.w, similarity(s.word, q.w) DESC, s.word",
+                [words],
+            )
+            closest = dict(cursor.fetchall())
+    else:
+        vocabulary = list(SearchWord.objects.values_list("word", flat=True))
+        closest = {
+            word: match[0]
+            for word in words
+            if (match := difflib.get_close_matches(word, vocabulary, n=1, cutoff=0.75))
+        }
+    suggested = [closest.get(word, word) for word in words]
+    return " ".join(suggested) if suggested != words else None

@@ -1,11 +1,13 @@
 from http import HTTPStatus
 
 import pytest
+from django.core.cache import cache
 from django.db import connection
 from django.urls import reverse
 from django.utils.html import strip_tags
 
-from guide.search import SOURCES, highlight, search, snippet, words_of
+from guide.models import Skill
+from guide.search import highlight, rebuild_index, search, snippet, suggestion, words_of
 from tests.factories import VERSION, add_more_content, make_list, make_list_item, make_section
 
 SEARCH = reverse("guide:search")
@@ -132,15 +134,62 @@ def test_every_page_has_the_search_box(client, content):
         assert 'role="search"' in text and f'action="{SEARCH}"' in text
 
 
-@pytest.mark.parametrize("query", ["learning", "zzzz"])
-def test_search_query_budget_does_not_grow(client, content, django_assert_num_queries, query):
-    # PostgreSQL checks every candidate against the text readers see in one more query.
-    budget = len(SOURCES) + VERSION + (connection.vendor == "postgresql")
+# The content version, the index's version, the search; a spelling suggestion when empty.
+@pytest.mark.parametrize(("query", "budget"), [("learning", VERSION + 2), ("zzzz", VERSION + 3)])
+def test_search_is_one_query_on_the_index(
+    client, content, django_assert_num_queries, query, budget
+):
+    rebuild_index()
     with django_assert_num_queries(budget):
         client.get(SEARCH, {"q": query})
-    add_more_content()
+    add_more_content()  # bumps the version: the next search rebuilds the index first
+    client.get(SEARCH, {"q": "warm"})
+    cache.clear()
     with django_assert_num_queries(budget):
         client.get(SEARCH, {"q": query})
+
+
+def test_an_edit_is_found_by_the_next_search(client, content):
+    assert "Quantum annealing" not in client.get(SEARCH, {"q": "annealing"}).text
+    make_list_item(make_list(make_section(title="Frontiers")), text="Quantum annealing")
+    assert "<mark>annealing</mark>" in client.get(SEARCH, {"q": "annealing"}).text.lower()
+
+
+def test_drafts_are_indexed_but_never_returned_to_readers(content):
+    skill = Skill.objects.get(slug="xgboost")
+    skill.published = False
+    skill.save()
+    assert search("xgboost", drafts=False) == []
+    assert [strip_tags(hit.title) for hit in search("xgboost", drafts=True)] == ["XGBoost"]
+
+
+@pytest.mark.parametrize(
+    ("typed", "meant"), [("pytroch", "pytorch"), ("tensorflw", "tensorflow"), ("pandsa", "pandas")]
+)
+def test_a_misspelt_query_gets_a_suggestion(client, content, typed, meant):
+    response = client.get(SEARCH, {"q": typed})
+    assert "Nothing in the guide matches" in response.text
+    assert f'Did you mean <a href="/search/?q={meant}">{meant}</a>?' in response.text
+    assert search(meant, drafts=False) != []
+
+
+def test_stemming_forgives_a_plural_typo(content):
+    # "kubernets" and "Kubernetes" share the English stem "kubernet".
+    assert any("Kubernetes" in strip_tags(hit.title) for hit in search("kubernets", drafts=False))
+
+
+def test_a_known_word_gets_no_suggestion(content):
+    assert suggestion("pytorch") is None
+    assert suggestion("zzzzqqq") is None
+
+
+def test_postgresql_takes_web_search_syntax(content):
+    if connection.vendor != "postgresql":
+        pytest.skip("PostgreSQL's web-search syntax only")
+    with_docker = {hit.url for hit in search("deployment", drafts=False)}
+    without = {hit.url for hit in search("deployment -docker", drafts=False)}
+    assert without and without < with_docker
+    assert search('"model deployment"', drafts=False) != []
 
 
 def test_empty_search_only_reads_the_content_version(client, db, django_assert_num_queries):

@@ -37,7 +37,7 @@ from guide.models import (
     SkillCategory,
 )
 from guide.pagecache import reader_page
-from guide.search import search
+from guide.search import search, suggestion
 from guide.views.helpers import HtmxHttpRequest, neighbours, section_for
 from guide.visibility import is_editor
 
@@ -249,7 +249,13 @@ def search_page(request: HtmxHttpRequest) -> HttpResponse:
 
     def results(q: str = "") -> dict:
         hits = search(q, drafts=drafts)
-        return {"query": q, "hits": hits, "count": len(hits) if q else None}
+        suggested = suggestion(q) if q and not hits else None
+        return {
+            "query": q,
+            "hits": hits,
+            "count": len(hits) if q else None,
+            "suggested": suggested,
+        }
 
     return render_filtered(
         request,
