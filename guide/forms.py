@@ -12,6 +12,8 @@ from django import forms
 from django.contrib.auth import authenticate, get_user_model
 from django.contrib.auth import forms as auth_forms
 from django.contrib.auth.forms import AuthenticationForm, UserCreationForm
+from django.core.exceptions import ValidationError
+from django.forms.models import ModelChoiceIterator
 from django.http import QueryDict
 from django.urls import reverse
 
@@ -49,9 +51,27 @@ class SearchText(forms.CharField):
         self.widget.input_type = "search"
 
 
+class RowChoices(ModelChoiceIterator):
+    """The options of a `ContentChoice`, from the rows it read once."""
+
+    def __iter__(self):
+        if self.field.empty_label is not None:
+            yield ("", self.field.empty_label)
+        for row in self.field.rows().values():
+            yield self.choice(row)
+
+    def __len__(self):
+        return len(self.field.rows()) + (self.field.empty_label is not None)
+
+
 class ContentChoice(forms.ModelChoiceField):
     """A choice among the content rows the visitor may see, by slug (or another key);
-    an unknown value names what was not found. The form sets the rows (`VisibleChoices`)."""
+    an unknown value names what was not found. The form sets the rows (`VisibleChoices`).
+
+    The rows are read once, in one query, for both the options and the check of a value.
+    """
+
+    iterator = RowChoices
 
     def __init__(self, model, *, noun: str, to_field_name: str = "slug", **kwargs):
         kwargs.setdefault("required", False)
@@ -61,6 +81,29 @@ class ContentChoice(forms.ModelChoiceField):
         )
         super().__init__(queryset=None, to_field_name=to_field_name, **kwargs)
         self.model = model
+
+    def rows(self) -> dict:
+        if getattr(self, "_rows", None) is None:
+            self._rows = {str(getattr(row, self.to_field_name)): row for row in self.queryset}
+        return self._rows
+
+    def _set_queryset(self, queryset):
+        super()._set_queryset(queryset)
+        self._rows = None
+
+    queryset = property(forms.ModelChoiceField._get_queryset, _set_queryset)
+
+    def to_python(self, value):
+        if value in self.empty_values:
+            return None
+        row = self.rows().get(str(value))
+        if row is None:
+            raise ValidationError(
+                self.error_messages["invalid_choice"],
+                code="invalid_choice",
+                params={"value": value},
+            )
+        return row
 
 
 class VisibleChoices:

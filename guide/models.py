@@ -82,6 +82,17 @@ class SkillQuerySet(ContentQuerySet):
             rows = rows.filter(words_q(q, ["name", "description"]))
         return rows
 
+    def by_category(self, *, drafts: bool) -> list["SkillCategory"]:
+        """The categories of these skills in order, each with `shown_skills`, its skills
+        among these with their stages: two queries, however many categories."""
+        stages = models.Prefetch("stages", RoadmapStage.objects.visible(drafts))
+        skills = self.select_related("category").prefetch_related(stages)
+        categories = {}
+        for skill in skills.order_by("category__position", "position"):
+            category = categories.setdefault(skill.category_id, skill.category)
+            category.__dict__.setdefault("shown_skills", []).append(skill)
+        return list(categories.values())
+
 
 class PortfolioProjectQuerySet(ContentQuerySet):
     def filtered(self, *, area=None, skill=None):

@@ -7,7 +7,8 @@
 - Every tick is a `Completion` row, one per learner and item (unique in the database),
   and each tick is its own write: parallel ticks never lose one another. A learner is an
   account or a `Guest`, whose random token lives in their session; the functions here take
-  the learner as an owner filter, `{"user": user}` or `{"guest": guest}`. At sign-up or
+  the learner as an owner filter, `{"user": user}`, `{"guest": guest}` or, to read,
+  `{"guest__token": token}`. At sign-up or
   log-in a guest's ticks move into the account (union; the earliest time wins).
 - Ticks point at item rows, so reloading, reordering, renaming or rewording the content
   keeps every tick.
@@ -24,6 +25,7 @@ from django.utils import timezone
 from guide.models import ChecklistItem, Completion, Guest, RoadmapStage, StageNote
 
 GUEST_SESSION_KEY = "guest"
+GUEST_SEEN_KEY = "guest_seen"  # the day the guest's visit was last written down
 SEEN_EVERY = timedelta(days=1)  # how often a guest's last visit is written down
 
 # The learner whose ticks a function reads or writes: a filter on `Completion`.
@@ -47,11 +49,25 @@ def owner_of(
     *, user: AbstractBaseUser, session: SessionBase, create: bool = False
 ) -> Owner | None:
     """The learner of a request: the account, else the session's guest, if any (made on
-    the first tick when `create`)."""
+    the first tick when `create`).
+
+    To read, a guest is known by the token alone (`{"guest__token": ...}`): their ticks come
+    in one query, without reading the guest's row; the visit is noted once a day.
+    """
     if user.is_authenticated:
         return {"user": user}
-    guest = guest_of(session, create=create)
-    return {"guest": guest} if guest else None
+    if create:
+        guest = guest_of(session, create=True)
+        session[GUEST_SEEN_KEY] = timezone.now().date().isoformat()
+        return {"guest": guest}
+    token = session.get(GUEST_SESSION_KEY)
+    if not isinstance(token, str):
+        return None
+    today = timezone.now().date().isoformat()
+    if session.get(GUEST_SEEN_KEY) != today:
+        Guest.objects.filter(token=token).update(last_seen_at=timezone.now())
+        session[GUEST_SEEN_KEY] = today
+    return {"guest__token": token}
 
 
 def done_items(*, owner: Owner | None) -> dict[int, datetime]:

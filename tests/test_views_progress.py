@@ -283,7 +283,7 @@ PROGRESS_BUDGETS = {
     reverse("guide:stage", args=["learn-deep-learning"]): 4,
     DASHBOARD: 3,
 }
-GUEST_QUERIES = 3  # the session, the guest it names, the ticks
+GUEST_QUERIES = 2  # the session, the ticks of the guest it names
 ACCOUNT_QUERIES = 3  # the session, the user, the ticks
 
 

@@ -137,9 +137,7 @@ def skills(request: HtmxHttpRequest) -> HttpResponse:
     drafts = is_editor(request)
 
     def results(**filters) -> dict:
-        matches = Skill.objects.visible(drafts).filtered(**filters)
-        categories = SkillCategory.objects.visible(drafts).with_skills(matches, drafts=drafts)
-        shown = [category for category in categories if category.shown_skills]
+        shown = Skill.objects.visible(drafts).filtered(**filters).by_category(drafts=drafts)
         return {
             "categories": shown,
             "count": sum(len(category.shown_skills) for category in shown),
