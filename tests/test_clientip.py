@@ -85,3 +85,22 @@ def test_clients_behind_the_proxy_do_not_share_one_lockout(client, ada):
     )
     response = login(client, "ada", "correct horse 1", "203.0.113.8")
     assert response.status_code == HTTPStatus.FOUND
+
+
+def test_rate_limits_use_the_same_rule(client, db, monkeypatch):
+    monkeypatch.setattr("guide.background.run_later", lambda job, **options: None)
+    for number in range(10):
+        response = client.post(
+            reverse("guide:password-reset"),
+            {"email": f"person{number}@example.org"},
+            REMOTE_ADDR=PROXY,
+            HTTP_X_FORWARDED_FOR=f"198.51.100.{number}, 203.0.113.7",
+        )
+        assert response.status_code == HTTPStatus.FOUND
+    response = client.post(
+        reverse("guide:password-reset"),
+        {"email": "another@example.org"},
+        REMOTE_ADDR=PROXY,
+        HTTP_X_FORWARDED_FOR="198.51.100.99, 203.0.113.7",
+    )
+    assert response.status_code == HTTPStatus.TOO_MANY_REQUESTS
