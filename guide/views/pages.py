@@ -3,11 +3,9 @@ from functools import lru_cache
 from http import HTTPStatus
 
 from django.conf import settings
-from django.db import DatabaseError, connection
 from django.db.models import Count
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
-from django.views.decorators.cache import never_cache
 from django.views.decorators.http import condition, require_safe
 from django.views.decorators.vary import vary_on_headers
 from django_htmx.middleware import HtmxDetails
@@ -294,18 +292,3 @@ def search_page(request: HtmxHttpRequest) -> HttpResponse:
         query=text,
         hits=hits,
     )
-
-
-@never_cache
-@require_safe
-def healthz(request: HttpRequest) -> HttpResponse:
-    try:
-        with connection.cursor() as cursor:
-            cursor.execute("SELECT 1")
-    except DatabaseError:
-        return HttpResponse(
-            "database unavailable",
-            content_type="text/plain",
-            status=HTTPStatus.SERVICE_UNAVAILABLE,
-        )
-    return HttpResponse("ok", content_type="text/plain")
