@@ -173,11 +173,11 @@ class Cluster:
                 handle.write(secrets.token_urlsafe(50))
         return path.read_text().strip()
 
-    def manage(self, *args: str, var_dir: Path | None = None) -> str:
+    def manage(self, *args: str, var_dir: Path | None = None, **env: str) -> str:
         result = subprocess.run(
             [sys.executable, "manage.py", *args],
             cwd=BASE_DIR,
-            env=self.env(var_dir or self.var),
+            env={**self.env(var_dir or self.var), **env},
             capture_output=True,
             text=True,
             timeout=300,
