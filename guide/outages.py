@@ -9,14 +9,16 @@
   the end of the request (and checks a kept one before reuse, `conn_health_checks`), so the
   next request connects afresh.
 - On SQLite, writers wait for one another (one writes at a time). At most half of a
-  process's threads may wait to write, so reads always have threads left; a write that
-  cannot start within the busy timeout gets the 503 page too.
+  process's threads may wait to write (others wait a second for a slot, then get the 503
+  page), so reads always have threads left; a write that cannot get the database within
+  the busy timeout (5 s, its wait for a slot included) gets the 503 page too.
 """
 
 import logging
 import os
 import sys
 import threading
+import time
 from http import HTTPStatus
 
 from django.conf import settings
@@ -30,6 +32,9 @@ logger = logging.getLogger(__name__)
 
 RETRY_AFTER_SECONDS = 10
 SAFE_METHODS = {"GET", "HEAD", "OPTIONS"}
+# A write waits this long for one of the process's write slots: normal writes take
+# milliseconds, and a writer waiting here holds a thread that a read could use.
+WRITE_SLOT_WAIT = 1.0
 
 
 def is_database_outage(error: BaseException | None) -> bool:
@@ -51,6 +56,12 @@ def sqlite_write_slots() -> int:
     return max(1, int(os.environ.get("GUNICORN_THREADS", "4")) // 2)
 
 
+def set_busy_timeout(seconds: float) -> None:
+    """How long this thread's SQLite connection waits for the write lock."""
+    connection.ensure_connection()
+    connection.connection.execute(f"PRAGMA busy_timeout = {int(seconds * 1000)}")
+
+
 class DatabaseOutageMiddleware:
     def __init__(self, get_response):
         self.get_response = get_response
@@ -63,12 +74,16 @@ class DatabaseOutageMiddleware:
     def __call__(self, request: HttpRequest) -> HttpResponse:
         if self.write_slots is None or request.method in SAFE_METHODS:
             return self.get_response(request)
-        if not self.write_slots.acquire(timeout=settings.SQLITE_BUSY_TIMEOUT):
+        deadline = time.monotonic() + settings.SQLITE_BUSY_TIMEOUT
+        if not self.write_slots.acquire(timeout=WRITE_SLOT_WAIT):
             logger.warning("Database busy: %s %s answered 503", request.method, request.path)
             return service_unavailable()
         try:
+            # The time spent waiting for a slot counts: the whole wait stays within the timeout.
+            set_busy_timeout(max(0.1, deadline - time.monotonic()))
             return self.get_response(request)
         finally:
+            set_busy_timeout(settings.SQLITE_BUSY_TIMEOUT)
             self.write_slots.release()
 
     def process_exception(self, request: HttpRequest, exception: Exception):
