@@ -328,7 +328,9 @@ def main() -> None:
         database_url=os.environ.get("DATABASE_URL", DEFAULT_DATABASE_URL),
         redis_url=os.environ.get("REDIS_URL", DEFAULT_REDIS_URL),
     )
-    # Ctrl-C and a plain kill both stop every process we started.
+    # Ctrl-C and a plain kill both stop every process we started (SIGINT is handled even
+    # when started in the background by a script, which would otherwise ignore it).
+    signal.signal(signal.SIGINT, signal.default_int_handler)
     signal.signal(signal.SIGTERM, lambda *_: sys.exit(0))
     with cluster:
         print(f"\nThe guide is served by nginx at {cluster.url}/ with {args.nodes} nodes:")
