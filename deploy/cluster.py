@@ -146,11 +146,7 @@ class Cluster:
             print(message, flush=True)
 
     def env(self, var_dir: Path) -> dict[str, str]:
-        env = {
-            key: value
-            for key, value in os.environ.items()
-            if not key.startswith("DJANGO_") and key not in {"DATABASE_URL", "REDIS_URL"}
-        }
+        env = os.environ.copy()  # DJANGO_ALLOWED_HOSTS, DJANGO_HTTPS... apply to every node
         env.update(
             DJANGO_VAR_DIR=str(var_dir),
             DJANGO_SECRET_KEY=self.secret_key(),

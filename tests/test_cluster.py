@@ -501,3 +501,33 @@ def test_with_redis_stopped_pages_still_answer(topology):
     while Visitor().get(cluster.node_url(1), "/readyz")[0] != 200:
         assert time.monotonic() < deadline, "the node did not see Redis come back"
         time.sleep(0.5)
+
+
+@pytest.mark.parametrize(
+    ("path", "headers", "body", "status", "title"),
+    [
+        ("/" + "a" * 5000, {}, None, 414, "Address too long"),  # gunicorn's limit
+        ("/" + "a" * 9000, {}, None, 414, "Address too long"),  # nginx's limit
+        ("/", {"X-Padding": "b" * 9000}, None, 431, "Request headers too large"),
+        # A 2 MB body is announced; nginx answers from the headers, before any byte of it.
+        ("/accounts/login/", {"Content-Length": "2000000"}, True, 413, "Request too large"),
+    ],
+)
+def test_oversized_requests_get_the_sites_pages_from_nginx(
+    topology, path, headers, body, status, title
+):
+    cluster, *_ = topology
+    connection = http.client.HTTPConnection("127.0.0.1", cluster.port, timeout=30)
+    try:
+        connection.putrequest("POST" if body else "GET", path)
+        for name, value in headers.items():
+            connection.putheader(name, value)
+        connection.endheaders()
+        response = connection.getresponse()
+        text = response.read().decode()
+    finally:
+        connection.close()
+    assert response.status == status
+    assert f"<title>{title} · ML Engineer Career Path</title>" in text
+    assert 'class="site-header"' in text and "<style>" in text
+    assert "default-src 'none'" in response.getheader("Content-Security-Policy")
