@@ -6,6 +6,8 @@ VENV ?= .venv
 PY := $(VENV)/bin/python
 HOST ?= 127.0.0.1
 PORT ?= 8000
+NODES ?= 2
+CLUSTER_PORT ?= 8080
 
 # Candidates are run, not just looked up: a pyenv shim can be on PATH and still fail.
 define find_python
@@ -17,7 +19,8 @@ for c in python3.14 python3.13 python3.12 python3 \
 done
 endef
 
-.PHONY: help install install-dev run dev test lint format content editor export bench clean
+.PHONY: help install install-dev run dev test lint format content editor export bench cluster \
+        bench-cluster clean
 
 help:
 	@echo "make run      serve the site with gunicorn at http://$(HOST):$(PORT) (SQLite under var/)"
@@ -29,6 +32,8 @@ help:
 	@echo "make editor   create an editor account for /admin/ (asks for name and password)"
 	@echo "make export   write the current content to fixtures/guide.json"
 	@echo "make bench    measure throughput, latency and page weight under gunicorn"
+	@echo "make cluster  nginx on :$(CLUSTER_PORT) in front of $(NODES) gunicorn nodes on PostgreSQL and Redis"
+	@echo "make bench-cluster  throughput through nginx with 1 node, then 2"
 
 $(PY):
 	@py=$$($(find_python)); \
@@ -95,3 +100,24 @@ export: install
 # Throughput, latency and page weight of the site as `make run` serves it (prints figures).
 bench: install-dev
 	$(PY) tests/benchmark.py
+
+# nginx from Debian, installed like Chromium for the browser tests when it is missing.
+define need_nginx
+if ! command -v nginx >/dev/null 2>&1 && [ ! -x /usr/sbin/nginx ]; then \
+  echo "Installing Debian's nginx"; \
+  sudo=$$([ "$$(id -u)" = 0 ] || echo sudo); \
+  $$sudo apt-get update -qq && DEBIAN_FRONTEND=noninteractive $$sudo apt-get install -y -qq nginx; \
+fi
+endef
+
+# nginx on CLUSTER_PORT in front of NODES gunicorn nodes (CLUSTER_PORT+1 onward), sharing
+# PostgreSQL and Redis (DATABASE_URL, REDIS_URL; see README "Deploying"). Foreground: Ctrl-C
+# stops every process; their ids are under var/cluster/.
+cluster: install
+	@$(need_nginx)
+	$(PY) deploy/cluster.py --nodes $(NODES) --port $(CLUSTER_PORT)
+
+# Throughput through nginx with 1 node and with 2, in the same run (prints figures).
+bench-cluster: install
+	@$(need_nginx)
+	$(PY) deploy/bench.py

@@ -79,8 +79,11 @@ INSTALLED_APPS = [
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
-    # Right after whitenoise: a cached reading page skips everything below.
+    # Right after whitenoise: a cached reading page skips everything below, and is
+    # still served while the database is down.
     "guide.pagecache.PageCacheMiddleware",
+    # A database that is down or busy answers the 503 page instead of a 500.
+    "guide.outages.DatabaseOutageMiddleware",
     "django.middleware.csp.ContentSecurityPolicyMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -118,6 +121,9 @@ TEMPLATES = [
 ]
 
 # Databases: SQLite under var/ unless DATABASE_URL names another (PostgreSQL).
+# PostgreSQL connections are kept for 10 minutes and checked before reuse, so a request
+# after a database restart reconnects instead of failing (guide.outages answers 503 meanwhile).
+SQLITE_BUSY_TIMEOUT = 5
 if database_url := os.environ.get("DATABASE_URL"):
     DATABASES = {
         "default": dj_database_url.parse(database_url, conn_max_age=600, conn_health_checks=True)
@@ -135,9 +141,11 @@ else:
             "CONN_MAX_AGE": 600,
             "CONN_HEALTH_CHECKS": True,
             "OPTIONS": {
-                # Writers queue instead of failing with "database is locked".
+                # Writers queue instead of failing with "database is locked", for at most
+                # 5 s: then the request answers the 503 page (guide.outages), and threads
+                # are not held for long by writers waiting behind a long transaction.
                 "transaction_mode": "IMMEDIATE",
-                "timeout": 20,
+                "timeout": SQLITE_BUSY_TIMEOUT,
                 "init_command": (
                     "PRAGMA journal_mode=WAL;"
                     "PRAGMA synchronous=NORMAL;"
@@ -151,17 +159,23 @@ else:
     }
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
-# Caches: Redis, shared by every app-server process, when REDIS_URL is set.
+# Caches: Redis, shared by every app-server process, when REDIS_URL is set. The cache only
+# ever speeds things up: while Redis is unreachable it answers as a miss and logs (guide.cache),
+# with short socket timeouts so that a dead Redis costs a request at most a second once.
 if redis_url := os.environ.get("REDIS_URL"):
     CACHES = {
         "default": {
-            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "BACKEND": "guide.cache.ForgivingRedisCache",
             "LOCATION": redis_url,
             "KEY_PREFIX": "guide",
+            "OPTIONS": {"socket_connect_timeout": 1, "socket_timeout": 1},
         }
     }
 else:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+# Sessions (and with them sign-ins and guests' state) live in the database, never only in
+# the cache: every node reads them, and they survive a Redis outage or flush.
+SESSION_ENGINE = "django.contrib.sessions.backends.db"
 
 AUTHENTICATION_BACKENDS = [
     "axes.backends.AxesStandaloneBackend",

@@ -5,3 +5,6 @@ urlpatterns = [
     path("admin/", admin.site.urls),
     path("", include("guide.urls")),
 ]
+
+# A database outage met outside a view is answered with the 503 page, not the 500 one.
+handler500 = "guide.outages.server_error"

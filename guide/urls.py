@@ -2,7 +2,7 @@ from django.contrib.auth import views as auth_views
 from django.urls import path, reverse_lazy
 
 from guide import forms
-from guide.views import accounts, pages, progress
+from guide.views import accounts, health, pages, progress
 
 app_name = "guide"
 
@@ -17,7 +17,8 @@ urlpatterns = [
     path("salaries/", pages.salaries, name="salaries"),
     path("certifications/", pages.certifications, name="certifications"),
     path("search/", pages.search_page, name="search"),
-    path("healthz", pages.healthz, name="healthz"),
+    path("healthz", health.healthz, name="healthz"),
+    path("readyz", health.readyz, name="readyz"),
     # Progress: the learner's own, never anyone else's.
     path("progress/", progress.dashboard, name="progress"),
     path("progress/items/<slug:slug>/", progress.tick_item, name="tick-item"),

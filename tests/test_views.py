@@ -1,7 +1,7 @@
 from http import HTTPStatus
 
 import pytest
-from django.db import DatabaseError, models
+from django.db import models
 from django.urls import reverse
 
 from guide.models import RoadmapStage, RoadmapStageQuerySet
@@ -159,25 +159,6 @@ def test_htmx_is_configured_for_our_csp(client, content):
     assert '"includeIndicatorStyles": false' in text
     assert '"historyRestoreAsHxRequest": false' in text
     assert "django_htmx/htmx-2.min.js" in text
-
-
-def test_healthz_ok(client, db):
-    response = client.get(reverse("guide:healthz"))
-    assert response.status_code == HTTPStatus.OK
-    assert response.text == "ok"
-
-
-class UnreachableDatabase:
-    def cursor(self):
-        raise DatabaseError("connection refused")
-
-
-def test_healthz_reports_a_dead_database(client, db, monkeypatch):
-    monkeypatch.setattr("guide.views.pages.connection", UnreachableDatabase())
-    response = client.get(reverse("guide:healthz"))
-    assert response.status_code == HTTPStatus.SERVICE_UNAVAILABLE
-    assert response.text == "database unavailable"
-    assert "no-store" in response.headers["Cache-Control"]
 
 
 def test_server_error_page_is_plain_and_friendly(client, content, monkeypatch):

@@ -7,12 +7,9 @@ every queryset, form and search it uses: readers never see a draft.
 from collections.abc import Callable
 from http import HTTPStatus
 
-from django.db import DatabaseError, connection
 from django.db.models import Max, Prefetch
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
-from django.views.decorators.cache import never_cache
-from django.views.decorators.http import require_safe
 
 from guide.charts import salary_chart
 from guide.forms import (
@@ -264,18 +261,3 @@ def search_page(request: HtmxHttpRequest) -> HttpResponse:
         # The header's search box asks for its own short list of results.
         partial="live" if request.htmx.target == LIVE_SEARCH_TARGET else "results",
     )
-
-
-@never_cache
-@require_safe
-def healthz(request: HttpRequest) -> HttpResponse:
-    try:
-        with connection.cursor() as cursor:
-            cursor.execute("SELECT 1")
-    except DatabaseError:
-        return HttpResponse(
-            "database unavailable",
-            content_type="text/plain",
-            status=HTTPStatus.SERVICE_UNAVAILABLE,
-        )
-    return HttpResponse("ok", content_type="text/plain")
