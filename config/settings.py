@@ -174,8 +174,14 @@ if redis_url := os.environ.get("REDIS_URL"):
 else:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
 # Sessions (and with them sign-ins and guests' state) live in the database, never only in
-# the cache: every node reads them, and they survive a Redis outage or flush.
-SESSION_ENGINE = "django.contrib.sessions.backends.db"
+# the cache: every node reads them, and they survive a Redis outage or flush. With Redis
+# they are read from the shared cache first (no query), falling back on the database; a
+# per-process cache would let one worker hold a session another has ended, so not there.
+SESSION_ENGINE = (
+    "django.contrib.sessions.backends.cached_db"
+    if os.environ.get("REDIS_URL")
+    else "django.contrib.sessions.backends.db"
+)
 
 AUTHENTICATION_BACKENDS = [
     "axes.backends.AxesStandaloneBackend",

@@ -9,6 +9,7 @@ Visitors: anonymous (the page cache answers), a guest who ticked something (ever
 rendered: the cold path) and a signed-in learner; then the htmx tick round trip. Load comes
 from `wrk` when installed (`apt-get install -y wrk`), else from a Python client, which
 is slower and says so. Last, each page's weight as Chromium receives it, when installed.
+`BENCH_FACTOR=10` grows the guide to ten times its content first (`grow_guide`).
 Figures, not assertions.
 """
 
@@ -40,6 +41,7 @@ PAGES = [
     "/search/?q=learning",
 ]
 SECONDS = int(os.environ.get("BENCH_SECONDS", "5"))
+FACTOR = int(os.environ.get("BENCH_FACTOR", "1"))  # N times the guide's content
 CONNECTIONS = int(os.environ.get("BENCH_CONNECTIONS", "16"))
 PASSWORD = "bench horse 1"
 
@@ -55,7 +57,10 @@ def serve(var: Path) -> tuple[subprocess.Popen, str]:
     env.pop("DATABASE_URL", None)
     env.pop("REDIS_URL", None)
     env["DJANGO_VAR_DIR"] = str(var)
-    for command in (["migrate", "--noinput"], ["load_guide"], ["collectstatic", "--noinput"]):
+    commands = [["migrate", "--noinput"], ["load_guide"], ["collectstatic", "--noinput"]]
+    if FACTOR > 1:
+        commands.append(["grow_guide", "--factor", str(FACTOR)])
+    for command in commands:
         subprocess.run(
             [sys.executable, "manage.py", *command, "-v", "0"], cwd=BASE_DIR, env=env, check=True
         )
@@ -191,7 +196,8 @@ def throughput(base: str) -> list[str]:
         "signed in": {"Cookie": cookie_header(signed_in_cookies(base))},
     }
     tool = "wrk" if shutil.which("wrk") else "a Python client (install wrk for truer figures)"
-    print(f"\nThroughput: {tool}, {CONNECTIONS} connections, {SECONDS} s per row\n")
+    size = f"{FACTOR} times the guide's content" if FACTOR > 1 else "the guide's content"
+    print(f"\nThroughput: {tool}, {CONNECTIONS} connections, {SECONDS} s per row, {size}\n")
     print("| page | visitor | req/s | ratio to static | p50 ms | p95 ms |")
     print("|---|---|---:|---:|---:|---:|")
     reference, p50, p95 = measure(base + stylesheet, {"Accept-Encoding": "gzip, br"})

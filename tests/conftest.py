@@ -8,8 +8,23 @@ from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group
 from django.core.cache import cache
 from django.core.management import call_command
+from django.core.management.color import no_style
+from django.db import connection
 
-from guide.models import Section
+from guide.models import (
+    CareerLevel,
+    Certification,
+    ChecklistItem,
+    ContentList,
+    ListItem,
+    PortfolioProject,
+    Provider,
+    RoadmapStage,
+    SalaryBand,
+    Section,
+    Skill,
+    SkillCategory,
+)
 from tests.factories import FIXTURE
 
 # Playwright's sync API runs an event loop in the test thread; Django's ORM
@@ -33,15 +48,46 @@ def pytest_configure(config):
     settings.WHITENOISE_USE_FINDERS = True
 
 
+# The content tables in an order that lets each row's relations exist before it.
+CONTENT_TABLES = [
+    Section,
+    ContentList,
+    ListItem,
+    SkillCategory,
+    RoadmapStage,
+    Skill,
+    Skill.stages.through,
+    PortfolioProject,
+    PortfolioProject.skills.through,
+    ChecklistItem,
+    CareerLevel,
+    SalaryBand,
+    Provider,
+    Certification,
+]
+_snapshot: list[tuple[type, list[dict]]] = []
+
+
 @pytest.fixture(scope="session")
 def django_db_setup(django_db_setup, django_db_blocker):
     """The test database, with the whole guide loaded once for the session.
 
     Each test runs in a transaction that is rolled back, so the content is the same for
-    every test; a test that needs an empty guide deletes it inside its transaction.
+    every test; a test that needs an empty guide deletes it inside its transaction. The
+    loaded rows are kept in memory too, to put back after a transactional test's flush.
     """
     with django_db_blocker.unblock():
         call_command("loaddata", FIXTURE, verbosity=0)
+        _snapshot[:] = [(model, list(model.objects.values())) for model in CONTENT_TABLES]
+
+
+def restore_content() -> None:
+    """Put the guide back as the session loaded it: the same rows, ids included."""
+    for model, rows in _snapshot:
+        model.objects.bulk_create([model(**row) for row in rows])
+    with connection.cursor() as cursor:
+        for statement in connection.ops.sequence_reset_sql(no_style(), CONTENT_TABLES):
+            cursor.execute(statement)
 
 
 @pytest.fixture
@@ -50,10 +96,11 @@ def content(db):
 
     It is loaded once per session. A transactional test (live server, real connections;
     `db` is then transactional) ends by emptying every table, and pytest-django runs those
-    tests last: each loads the guide again when it is gone.
+    tests last: each puts the guide back when it is gone (from memory: far quicker than
+    loading the fixture again).
     """
     if not Section.objects.exists():
-        call_command("loaddata", FIXTURE, verbosity=0)
+        restore_content()
 
 
 @pytest.fixture

@@ -42,6 +42,9 @@ MODELS = [
 
 # The query that reads the content version, for the ETag of a visitor without a session.
 VERSION = 1
+# The query that reads a visitor's session, unless the shared cache holds it (`cached_db`
+# sessions, with Redis).
+SESSION = 0 if settings.SESSION_ENGINE.endswith("cached_db") else 1
 
 _numbers = count(1000)
 

@@ -10,7 +10,7 @@ from django.urls import reverse
 
 from guide import progress as rules
 from guide.models import ChecklistItem, Completion, RoadmapStage, StageNote
-from tests.factories import add_more_content, tick_stage
+from tests.factories import SESSION, add_more_content, tick_stage
 
 ROADMAP = reverse("guide:roadmap")
 DASHBOARD = reverse("guide:progress")
@@ -283,8 +283,8 @@ PROGRESS_BUDGETS = {
     reverse("guide:stage", args=["learn-deep-learning"]): 4,
     DASHBOARD: 3,
 }
-GUEST_QUERIES = 2  # the session, the ticks of the guest it names
-ACCOUNT_QUERIES = 3  # the session, the user, the ticks
+GUEST_QUERIES = SESSION + 1  # the session, the ticks of the guest it names
+ACCOUNT_QUERIES = SESSION + 2  # the session, the user, the ticks
 
 
 @pytest.mark.parametrize(("url", "budget"), PROGRESS_BUDGETS.items())
