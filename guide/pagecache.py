@@ -30,6 +30,7 @@ from django.core.cache import cache
 from django.core.exceptions import DisallowedHost
 from django.db import DatabaseError, connection
 from django.http import HttpRequest, HttpResponse, HttpResponseNotModified
+from django.urls import Resolver404, resolve
 from django.utils.cache import patch_cache_control, patch_vary_headers
 from django.views.decorators.http import condition, require_safe
 from django.views.decorators.vary import vary_on_headers
@@ -131,7 +132,17 @@ def reader_page(view):
             patch_cache_control(response, private=True, no_store=True)
         return response
 
+    wrapped.reader_page = True
     return wrapped
+
+
+def is_reader_page(request: HttpRequest) -> bool:
+    """Whether the address is a reading page's: only those are looked for in the cache."""
+    try:
+        match = resolve(request.path_info)
+    except Resolver404:
+        return False
+    return getattr(match.func, "reader_page", False)
 
 
 def page_key(request: HttpRequest, version: str) -> str | None:
@@ -204,7 +215,11 @@ class PageCacheMiddleware:
         self.get_response = get_response
 
     def __call__(self, request: HttpRequest) -> HttpResponse:
-        if request.method not in {"GET", "HEAD"} or has_private_state(request):
+        if (
+            request.method not in {"GET", "HEAD"}
+            or has_private_state(request)
+            or not is_reader_page(request)
+        ):
             return self.get_response(request)
         try:
             request.content_version = content_version()

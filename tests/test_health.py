@@ -11,7 +11,7 @@ from django.db import DatabaseError, InterfaceError, OperationalError
 from django.urls import reverse
 
 from guide.cache import ForgivingRedisCache
-from guide.models import RoadmapStage
+from guide.models import RoadmapStageQuerySet
 
 
 def test_healthz_is_cheap(client, db, django_assert_num_queries):
@@ -74,7 +74,7 @@ def test_a_database_outage_in_a_view_answers_503(client, content, monkeypatch, e
     def refuse(*args, **kwargs):
         raise error("connection refused")
 
-    monkeypatch.setattr(RoadmapStage.objects, "with_items", refuse)
+    monkeypatch.setattr(RoadmapStageQuerySet, "with_items", refuse)
     client.raise_request_exception = False
     assert_outage_page(client.get(reverse("guide:roadmap")))
 
@@ -95,7 +95,7 @@ def test_other_database_errors_stay_500(client, content, monkeypatch):
     def broken(*args, **kwargs):
         raise DatabaseError("a bug, not an outage")
 
-    monkeypatch.setattr(RoadmapStage.objects, "with_items", broken)
+    monkeypatch.setattr(RoadmapStageQuerySet, "with_items", broken)
     client.raise_request_exception = False
     response = client.get(reverse("guide:roadmap"))
     assert response.status_code == HTTPStatus.INTERNAL_SERVER_ERROR

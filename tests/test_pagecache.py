@@ -6,6 +6,7 @@ from http import HTTPStatus
 import brotli
 import pytest
 from django.contrib.auth import get_user_model
+from django.db import OperationalError
 from django.test import Client
 from django.urls import reverse
 
@@ -206,3 +207,16 @@ class TestFirstTickWithoutSession:
             tick("programming-functions"), {"done": "1", "csrfmiddlewaretoken": token}
         )
         assert response.status_code == HTTPStatus.FOUND
+
+
+class UnreachableDatabase:
+    def cursor(self):
+        raise OperationalError("connection refused")
+
+
+def test_readers_still_get_cached_pages_while_the_database_is_down(client, content, monkeypatch):
+    cached = client.get(HOME)
+    monkeypatch.setattr("guide.pagecache.connection", UnreachableDatabase())
+    response = client.get(HOME)
+    assert response.status_code == HTTPStatus.OK
+    assert response.content == cached.content
