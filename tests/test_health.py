@@ -86,7 +86,7 @@ def test_a_database_outage_in_a_middleware_answers_503(client, db, monkeypatch):
         raise OperationalError("connection refused")
 
     client.cookies["sessionid"] = "x" * 32
-    monkeypatch.setattr(SessionStore, "load", refuse)
+    monkeypatch.setattr(SessionStore, "_get_session_from_db", refuse)  # db and cached_db
     client.raise_request_exception = False
     assert_outage_page(client.get(reverse("guide:home")))
 
