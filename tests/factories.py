@@ -42,6 +42,8 @@ MODELS = [
 
 # The query that reads the content version, for the ETag of a visitor without a session.
 VERSION = 1
+# The query that dates a reading page's content ("Last updated"), from its history records.
+LAST_CHANGED = 1
 
 _numbers = count(1000)
 

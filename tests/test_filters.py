@@ -3,7 +3,7 @@ from http import HTTPStatus
 import pytest
 from django.urls import reverse
 
-from tests.factories import VERSION, add_more_content
+from tests.factories import LAST_CHANGED, VERSION, add_more_content
 
 SKILLS = reverse("guide:skills")
 PROJECTS = reverse("guide:projects")
@@ -191,12 +191,12 @@ def test_bad_input_over_htmx_shows_the_message_in_the_region(
 
 FILTER_BUDGETS = {
     # Each chosen row is looked up once (by its slug or number) besides the choices.
-    f"{SKILLS}?category=mlops&stage=6&q=docker": 6 + 2 + VERSION,
-    f"{PROJECTS}?area=deep-learning": 5 + 1 + VERSION,
-    f"{CAREER}?years=5": 2 + VERSION,
-    f"{SALARIES}?level=mid-level": 4 + 1 + VERSION,
-    f"{CERTIFICATIONS}?provider=aws&q=aws": 3 + 1 + VERSION,
-    f"{SKILLS}?category=nope": 4 + VERSION,
+    f"{SKILLS}?category=mlops&stage=6&q=docker": 6 + 2 + LAST_CHANGED + VERSION,
+    f"{PROJECTS}?area=deep-learning": 5 + 1 + LAST_CHANGED + VERSION,
+    f"{CAREER}?years=5": 2 + LAST_CHANGED + VERSION,
+    f"{SALARIES}?level=mid-level": 4 + 1 + LAST_CHANGED + VERSION,
+    f"{CERTIFICATIONS}?provider=aws&q=aws": 3 + 1 + LAST_CHANGED + VERSION,
+    f"{SKILLS}?category=nope": 4 + LAST_CHANGED + VERSION,
 }
 
 

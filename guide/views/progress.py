@@ -12,14 +12,17 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
+from guide import history
 from guide import progress as rules
 from guide.forms import NoteForm, ResetForm, TickForm
 from guide.models import ChecklistItem, RoadmapStage, Section, Skill
+from guide.seo import Crumb, PageMeta, describe, listing, page_title, plain_text
 from guide.views.helpers import HtmxHttpRequest, bad_request, neighbours, section_for
 from guide.visibility import is_editor
 
@@ -47,10 +50,23 @@ def safe_next(request: HtmxHttpRequest, url: str, fallback: str) -> str:
 @require_safe
 def roadmap(request: HtmxHttpRequest) -> HttpResponse:
     drafts = is_editor(request)
+    progress = learner_progress(request, drafts=drafts)
+    stages = [entry.stage for entry in progress.stages]
     context = {
         "section": section_for(Section.Feature.ROADMAP, drafts=drafts),
-        "progress": learner_progress(request, drafts=drafts),
+        "progress": progress,
         "back_to": request.path,
+        "page": PageMeta(
+            request,
+            title=page_title("Roadmap"),
+            description=listing(
+                f"The roadmap in {len(stages)} stages, to tick off as you learn",
+                (f"{stage.number}. {stage.title}" for stage in stages),
+            ),
+            path=request.path,
+            crumbs=[Crumb("Roadmap", request.path)],
+            sources=history.list_page_sources(Section.Feature.ROADMAP, drafts=drafts),
+        ),
     }
     return render(request, "guide/roadmap.html", context)
 
@@ -73,8 +89,27 @@ def stage(request: HtmxHttpRequest, slug: str) -> HttpResponse:
         "back_to": request.path,
         "previous": previous,
         "next": following,
+        "page": PageMeta(
+            request,
+            title=page_title(str(entry.stage)),
+            description=stage_description(entry.stage),
+            path=entry.stage.get_absolute_url(),
+            crumbs=[
+                Crumb("Roadmap", reverse("guide:roadmap")),
+                Crumb(f"Stage {entry.stage.number}", entry.stage.get_absolute_url()),
+            ],
+            sources=history.stage_sources(entry.stage, drafts=drafts),
+            og_type="article",
+        ),
     }
     return render(request, "guide/stage.html", context)
+
+
+def stage_description(stage: RoadmapStage) -> str:
+    """The stage's introduction and what it asks of the learner (its items are loaded)."""
+    lead = plain_text(stage.intro)
+    items = "; ".join(item.title for item in stage.items.all())
+    return describe(lead, f"Stage {stage.number} of the roadmap, {stage.title}: {items}.")
 
 
 def after_tick(
