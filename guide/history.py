@@ -185,3 +185,8 @@ def stage_sources(stage: RoadmapStage, *, drafts: bool) -> tuple[models.QuerySet
         Skill.objects.visible(drafts).filter(stages=stage),
         PortfolioProject.objects.visible(drafts).filter(checklist_item__stage=stage),
     )
+
+
+def every_source() -> tuple[models.QuerySet, ...]:
+    """All published content: what the list of changes covers."""
+    return tuple(model.objects.published() for model in NAME_FIELDS)

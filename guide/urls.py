@@ -2,7 +2,7 @@ from django.contrib.auth import views as auth_views
 from django.urls import path, reverse_lazy
 
 from guide import forms
-from guide.views import accounts, pages, progress
+from guide.views import accounts, meta, pages, progress
 
 app_name = "guide"
 
@@ -18,6 +18,10 @@ urlpatterns = [
     path("certifications/", pages.certifications, name="certifications"),
     path("search/", pages.search_page, name="search"),
     path("healthz", pages.healthz, name="healthz"),
+    # For crawlers and browsers.
+    path("robots.txt", meta.robots_txt, name="robots"),
+    path("sitemap.xml", meta.sitemap, name="sitemap"),
+    path("favicon.ico", meta.favicon, name="favicon"),
     # Progress: the learner's own, never anyone else's.
     path("progress/", progress.dashboard, name="progress"),
     path("progress/items/<slug:slug>/", progress.tick_item, name="tick-item"),
