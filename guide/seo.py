@@ -96,6 +96,7 @@ class PageMeta:
     og_type: str = "website"
     extra_data: list[dict] = field(default_factory=list)  # JSON-LD beyond the breadcrumbs
     article: bool = False  # the page is a guide section: an Article with dateModified
+    known_updated: datetime | None = None  # when the view already knows it (no query)
 
     @cached_property
     def canonical(self) -> str:
@@ -107,7 +108,9 @@ class PageMeta:
 
     @cached_property
     def updated(self) -> datetime | None:
-        return last_changed(*self.sources) if self.sources else None
+        if self.known_updated or not self.sources:
+            return self.known_updated
+        return last_changed(*self.sources)
 
     @property
     def image_width(self) -> int:

@@ -20,6 +20,7 @@ FIXED_PAGES = {
     "guide:certifications": lambda: history.list_page_sources(
         Section.Feature.CERTIFICATIONS, drafts=False
     ),
+    "guide:changes": lambda: history.every_source(),
 }
 
 

@@ -17,6 +17,8 @@ urlpatterns = [
     path("salaries/", pages.salaries, name="salaries"),
     path("certifications/", pages.certifications, name="certifications"),
     path("search/", pages.search_page, name="search"),
+    path("changes/", meta.changes, name="changes"),
+    path("changes/feed/", meta.changes_feed, name="changes-feed"),
     path("healthz", pages.healthz, name="healthz"),
     # For crawlers and browsers.
     path("robots.txt", meta.robots_txt, name="robots"),

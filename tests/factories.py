@@ -58,6 +58,7 @@ def site_urls() -> list[str]:
     """Every reading page of the guide as it stands."""
     urls = [reverse(f"guide:{name}") for name in ("home", "roadmap", "skills", "projects")]
     urls += [reverse(f"guide:{name}") for name in ("career", "salaries", "certifications")]
+    urls += [reverse("guide:changes")]
     urls += [section.get_absolute_url() for section in Section.objects.published()]
     urls += [stage.get_absolute_url() for stage in RoadmapStage.objects.published()]
     return urls
