@@ -21,7 +21,15 @@ from django.contrib.sessions.backends.base import SessionBase
 from django.db import transaction
 from django.utils import timezone
 
-from guide.models import ChecklistItem, Completion, Guest, RoadmapStage, StageNote
+from guide.models import (
+    ChecklistItem,
+    Completion,
+    Guest,
+    ProgressShare,
+    RoadmapStage,
+    StageNote,
+    new_share_token,
+)
 
 GUEST_SESSION_KEY = "guest"
 SEEN_EVERY = timedelta(days=1)  # how often a guest's last visit is written down
@@ -259,3 +267,22 @@ def export_rows(*, owner: Owner | None, stages: list[RoadmapStage]) -> list[dict
         for entry in stage.items
         if entry.done
     ]
+
+
+def share_progress(
+    *, user: AbstractBaseUser, enabled: bool, display_name: str = "", renew: bool = False
+) -> ProgressShare | None:
+    """Turn the learner's public progress link on (`renew`: with a new token, the old one
+    stops working) or off (the row goes, and the link with it)."""
+    if not enabled:
+        ProgressShare.objects.filter(user=user).delete()
+        return None
+    share, created = ProgressShare.objects.get_or_create(
+        user=user, defaults={"display_name": display_name}
+    )
+    if not created:
+        share.display_name = display_name
+        if renew:
+            share.token = new_share_token()
+        share.save(update_fields=["display_name", "token"])
+    return share

@@ -30,6 +30,9 @@ urlpatterns = [
     path("progress/stages/<slug:slug>/", progress.tick_stage, name="tick-stage"),
     path("progress/notes/<slug:slug>/", progress.save_note, name="save-note"),
     path("progress/reset/", progress.reset, name="reset-progress"),
+    path("progress/share/", progress.share_progress, name="share-progress"),
+    # A learner's progress, public by their choice: anyone with the link may read it.
+    path("shared/<slug:token>/", progress.shared_progress, name="shared-progress"),
     path("progress/export.json", progress.export_json, name="export-json"),
     path("progress/export.csv", progress.export_csv, name="export-csv"),
     # Accounts.

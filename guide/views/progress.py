@@ -20,8 +20,8 @@ from django.views.decorators.http import require_http_methods, require_POST, req
 
 from guide import history
 from guide import progress as rules
-from guide.forms import NoteForm, ResetForm, TickForm
-from guide.models import ChecklistItem, RoadmapStage, Section, Skill
+from guide.forms import NoteForm, ResetForm, ShareForm, TickForm
+from guide.models import ChecklistItem, ProgressShare, RoadmapStage, Section, Skill
 from guide.seo import Crumb, PageMeta, describe, listing, page_title, plain_text
 from guide.views.helpers import HtmxHttpRequest, bad_request, neighbours, section_for
 from guide.visibility import is_editor
@@ -182,11 +182,51 @@ def tick_stage(request: HtmxHttpRequest, slug: str) -> HttpResponse:
 @require_safe
 def dashboard(request: HtmxHttpRequest) -> HttpResponse:
     progress = learner_progress(request, drafts=is_editor(request), with_notes=True)
+    share = None
+    if request.user.is_authenticated:
+        share = ProgressShare.objects.filter(user=request.user).first()
     context = {
         "progress": progress,
         "note_max_length": NoteForm.base_fields["text"].max_length,
+        "share": share,
+        "share_url": request.build_absolute_uri(share.get_absolute_url()) if share else None,
     }
     return render(request, "guide/dashboard.html", context)
+
+
+@login_required
+@require_POST
+def share_progress(request: HtmxHttpRequest) -> HttpResponse:
+    """Turn the learner's public progress link on, off, or onto a new address."""
+    form = ShareForm(request.POST)
+    if not form.is_valid():
+        problems = "; ".join(" ".join(errors) for errors in form.errors.values())
+        return bad_request(request, f"The link could not be changed ({problems})")
+    share = rules.share_progress(user=request.user, **form.cleaned_data)
+    if share is None:
+        messages.success(request, "Your public progress link is off: it no longer works.")
+    elif form.cleaned_data["renew"]:
+        messages.success(request, "Your public progress link is new: the old one stops working.")
+    else:
+        messages.success(request, "Your public progress link is on.")
+    return redirect(f"{reverse('guide:progress')}#share")
+
+
+@never_cache
+@require_safe
+def shared_progress(request: HtmxHttpRequest, token: str) -> HttpResponse:
+    """A learner's progress, as they chose to share it: published stages only, and never
+    their notes, email or username. Never cached: a new tick shows at once, and a link
+    turned off or replaced answers 404 on the next request."""
+    share = get_object_or_404(ProgressShare, token=token)
+    stages = list(RoadmapStage.objects.published().with_items(drafts=False))
+    context = {
+        "learner_name": share.display_name or "A learner",
+        "progress": rules.roadmap_progress(owner={"user_id": share.user_id}, stages=stages),
+    }
+    response = render(request, "guide/shared_progress.html", context)
+    response["X-Robots-Tag"] = "noindex"
+    return response
 
 
 @login_required
