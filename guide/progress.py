@@ -286,3 +286,20 @@ def share_progress(
             share.token = new_share_token()
         share.save(update_fields=["display_name", "token"])
     return share
+
+
+def next_item(*, owner: Owner | None, drafts: bool) -> ChecklistItem | None:
+    """Where the learner left off: the first item they have not ticked, in roadmap order,
+    once they have ticked one (None before that, and when every item is done)."""
+    if owner is None:
+        return None
+    items = ChecklistItem.objects.visible(drafts)
+    ticked = Completion.objects.filter(**owner, item__in=items).values("item_id")
+    if not ticked.exists():
+        return None
+    return (
+        items.exclude(pk__in=ticked)
+        .select_related("stage")
+        .order_by("stage__number", "position")
+        .first()
+    )

@@ -17,6 +17,7 @@ from django.views.decorators.http import condition, require_safe
 from django.views.decorators.vary import vary_on_headers
 
 from guide import history, structured
+from guide import progress as rules
 from guide.charts import salary_chart
 from guide.forms import (
     CareerFilterForm,
@@ -42,7 +43,7 @@ from guide.models import (
 from guide.search import search
 from guide.seo import Crumb, PageMeta, describe, listing, page_title, plain_text
 from guide.views.helpers import HtmxHttpRequest, neighbours, reader_etag, section_for
-from guide.visibility import is_editor
+from guide.visibility import has_session, is_editor
 
 LIVE_SEARCH_TARGET = "site-search-results"
 # The introduction's own page has its title: the home page names the whole site.
@@ -89,6 +90,12 @@ def home(request: HttpRequest) -> HttpResponse:
         bands=SalaryBand.objects.visible(drafts),
     )
     context = {
+        # A visitor without a session gets the same page as every other: nothing to read.
+        "next_item": rules.next_item(
+            owner=rules.owner_of(user=request.user, session=request.session), drafts=drafts
+        )
+        if has_session(request)
+        else None,
         "introduction": introduction,
         "sections": sections[1:],
         "stages": RoadmapStage.objects.visible(drafts).with_item_count(drafts),

@@ -55,6 +55,7 @@ def roadmap(request: HtmxHttpRequest) -> HttpResponse:
     context = {
         "section": section_for(Section.Feature.ROADMAP, drafts=drafts),
         "progress": progress,
+        "next_item": progress.next_up.item if progress.done_count and progress.next_up else None,
         "back_to": request.path,
         "page": PageMeta(
             request,
