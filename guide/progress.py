@@ -288,6 +288,20 @@ def share_progress(
     return share
 
 
+def export_share(*, user: AbstractBaseUser) -> dict | None:
+    """The learner's public progress link, for their data export (None: off or a guest)."""
+    if not user.is_authenticated:
+        return None
+    share = ProgressShare.objects.filter(user=user).first()
+    if share is None:
+        return None
+    return {
+        "path": share.get_absolute_url(),
+        "display_name": share.display_name,
+        "created_at": share.created_at.isoformat(),
+    }
+
+
 def next_item(*, owner: Owner | None, drafts: bool) -> ChecklistItem | None:
     """Where the learner left off: the first item they have not ticked, in roadmap order,
     once they have ticked one (None before that, and when every item is done)."""

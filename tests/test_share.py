@@ -1,6 +1,7 @@
 """Public progress links: opt-in, unguessable, turned off or replaced at once, and showing
 nothing private (notes, email, username)."""
 
+import json
 import re
 from http import HTTPStatus
 
@@ -145,3 +146,14 @@ def test_deleting_the_account_removes_the_link(ada_client, ada, client, content)
     path = share_path(ada_client)
     ada.delete()
     assert client.get(path).status_code == HTTPStatus.NOT_FOUND
+
+
+def test_the_data_export_names_the_link_while_it_is_on(ada_client, content):
+    export = reverse("guide:export-json")
+    assert json.loads(ada_client.get(export).content)["public_link"] is None
+    ada_client.post(SHARE, {"enabled": "1", "display_name": "Ada"})
+    link = json.loads(ada_client.get(export).content)["public_link"]
+    assert link["path"] == share_path(ada_client)
+    assert link["display_name"] == "Ada"
+    ada_client.post(SHARE, {"enabled": "0"})
+    assert json.loads(ada_client.get(export).content)["public_link"] is None

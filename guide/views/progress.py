@@ -283,6 +283,7 @@ def export_json(request: HtmxHttpRequest) -> HttpResponse:
         "account": user.get_username() if user.is_authenticated else None,
         "completed_items": export_rows(request, drafts=drafts),
         "notes": rules.export_notes(user=user, drafts=drafts),
+        "public_link": rules.export_share(user=user),
     }
     response = HttpResponse(
         json.dumps(document, indent=2, ensure_ascii=False), content_type="application/json"
