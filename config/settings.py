@@ -70,6 +70,7 @@ INSTALLED_APPS = [
     "django.contrib.messages",
     "django.contrib.staticfiles",
     "django.contrib.postgres",  # the search index's vector field and trigram extension
+    "django.contrib.sitemaps",
     "django_htmx",
     "axes",
     "simple_history",

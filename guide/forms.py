@@ -262,6 +262,27 @@ class NoteForm(NoColon, forms.Form):
     )
 
 
+class ShareForm(NoColon, forms.Form):
+    """The public progress link: on ("1") or off ("0"); `renew` makes a new address."""
+
+    enabled = forms.TypedChoiceField(
+        choices=[("1", "On"), ("0", "Off")], coerce=lambda value: value == "1"
+    )
+    renew = forms.BooleanField(required=False)
+    display_name = forms.CharField(
+        label="Name shown on your public page",
+        required=False,
+        max_length=80,
+        help_text="Optional. Without one, the page says “A learner”.",
+    )
+
+    def clean_display_name(self):
+        name = self.cleaned_data["display_name"]
+        if has_control_characters(name):
+            raise forms.ValidationError("Use letters, digits and punctuation only.")
+        return name
+
+
 class ResetForm(VisibleChoices, forms.Form):
     """One stage (by slug) or, without one, the whole roadmap."""
 

@@ -617,6 +617,35 @@ class StageNote(models.Model):
         return f"{self.user}'s note on {self.stage}"
 
 
+def new_share_token() -> str:
+    return secrets.token_urlsafe(32)
+
+
+class ProgressShare(models.Model):
+    """A learner's public progress link, turned on by the learner: on while the row exists.
+
+    The token is the whole secret: a new one replaces the old, which stops working.
+    """
+
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="progress_share"
+    )
+    token = models.CharField(max_length=64, unique=True, default=new_share_token, editable=False)
+    display_name = models.CharField(
+        max_length=80, blank=True, help_text="Shown on the public page; empty: “A learner”."
+    )
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        verbose_name = "public progress link"
+
+    def __str__(self):
+        return f"a public progress link since {self.created_at:%Y-%m-%d}"  # never the token
+
+    def get_absolute_url(self):
+        return reverse("guide:shared-progress", args=[self.token])
+
+
 class ContentVersion(models.Model):
     """One row whose number grows on every change to the content.
 

@@ -22,7 +22,15 @@ from django.contrib.sessions.backends.base import SessionBase
 from django.db import transaction
 from django.utils import timezone
 
-from guide.models import ChecklistItem, Completion, Guest, RoadmapStage, StageNote
+from guide.models import (
+    ChecklistItem,
+    Completion,
+    Guest,
+    ProgressShare,
+    RoadmapStage,
+    StageNote,
+    new_share_token,
+)
 
 GUEST_SESSION_KEY = "guest"
 GUEST_SEEN_KEY = "guest_seen"  # the day the guest's visit was last written down
@@ -275,3 +283,53 @@ def export_rows(*, owner: Owner | None, stages: list[RoadmapStage]) -> list[dict
         for entry in stage.items
         if entry.done
     ]
+
+
+def share_progress(
+    *, user: AbstractBaseUser, enabled: bool, display_name: str = "", renew: bool = False
+) -> ProgressShare | None:
+    """Turn the learner's public progress link on (`renew`: with a new token, the old one
+    stops working) or off (the row goes, and the link with it)."""
+    if not enabled:
+        ProgressShare.objects.filter(user=user).delete()
+        return None
+    share, created = ProgressShare.objects.get_or_create(
+        user=user, defaults={"display_name": display_name}
+    )
+    if not created:
+        share.display_name = display_name
+        if renew:
+            share.token = new_share_token()
+        share.save(update_fields=["display_name", "token"])
+    return share
+
+
+def export_share(*, user: AbstractBaseUser) -> dict | None:
+    """The learner's public progress link, for their data export (None: off or a guest)."""
+    if not user.is_authenticated:
+        return None
+    share = ProgressShare.objects.filter(user=user).first()
+    if share is None:
+        return None
+    return {
+        "path": share.get_absolute_url(),
+        "display_name": share.display_name,
+        "created_at": share.created_at.isoformat(),
+    }
+
+
+def next_item(*, owner: Owner | None, drafts: bool) -> ChecklistItem | None:
+    """Where the learner left off: the first item they have not ticked, in roadmap order,
+    once they have ticked one (None before that, and when every item is done)."""
+    if owner is None:
+        return None
+    items = ChecklistItem.objects.visible(drafts)
+    ticked = Completion.objects.filter(**owner, item__in=items).values("item_id")
+    if not ticked.exists():
+        return None
+    return (
+        items.exclude(pk__in=ticked)
+        .select_related("stage")
+        .order_by("stage__number", "position")
+        .first()
+    )

@@ -2,7 +2,7 @@ from django.contrib.auth import views as auth_views
 from django.urls import path, reverse_lazy
 
 from guide import forms
-from guide.views import accounts, health, pages, progress
+from guide.views import accounts, health, meta, pages, progress
 
 app_name = "guide"
 
@@ -17,14 +17,23 @@ urlpatterns = [
     path("salaries/", pages.salaries, name="salaries"),
     path("certifications/", pages.certifications, name="certifications"),
     path("search/", pages.search_page, name="search"),
+    path("changes/", meta.changes, name="changes"),
+    path("changes/feed/", meta.changes_feed, name="changes-feed"),
     path("healthz", health.healthz, name="healthz"),
     path("readyz", health.readyz, name="readyz"),
+    # For crawlers and browsers.
+    path("robots.txt", meta.robots_txt, name="robots"),
+    path("sitemap.xml", meta.sitemap, name="sitemap"),
+    path("favicon.ico", meta.favicon, name="favicon"),
     # Progress: the learner's own, never anyone else's.
     path("progress/", progress.dashboard, name="progress"),
     path("progress/items/<slug:slug>/", progress.tick_item, name="tick-item"),
     path("progress/stages/<slug:slug>/", progress.tick_stage, name="tick-stage"),
     path("progress/notes/<slug:slug>/", progress.save_note, name="save-note"),
     path("progress/reset/", progress.reset, name="reset-progress"),
+    path("progress/share/", progress.share_progress, name="share-progress"),
+    # A learner's progress, public by their choice: anyone with the link may read it.
+    path("shared/<slug:token>/", progress.shared_progress, name="shared-progress"),
     path("progress/export.json", progress.export_json, name="export-json"),
     path("progress/export.csv", progress.export_csv, name="export-csv"),
     # Accounts.

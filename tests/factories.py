@@ -45,6 +45,8 @@ VERSION = 1
 # The query that reads a visitor's session, unless the shared cache holds it (`cached_db`
 # sessions, with Redis).
 SESSION = 0 if settings.SESSION_ENGINE.endswith("cached_db") else 1
+# The query that dates a reading page's content ("Last updated"), from its history records.
+LAST_CHANGED = 1
 
 _numbers = count(1000)
 
@@ -59,6 +61,7 @@ def site_urls() -> list[str]:
     """Every reading page of the guide as it stands."""
     urls = [reverse(f"guide:{name}") for name in ("home", "roadmap", "skills", "projects")]
     urls += [reverse(f"guide:{name}") for name in ("career", "salaries", "certifications")]
+    urls += [reverse("guide:changes")]
     urls += [section.get_absolute_url() for section in Section.objects.published()]
     urls += [stage.get_absolute_url() for stage in RoadmapStage.objects.published()]
     return urls

@@ -3,7 +3,7 @@ from http import HTTPStatus
 import pytest
 from django.urls import reverse
 
-from tests.factories import VERSION, add_more_content
+from tests.factories import LAST_CHANGED, VERSION, add_more_content
 
 SKILLS = reverse("guide:skills")
 PROJECTS = reverse("guide:projects")
@@ -192,12 +192,12 @@ def test_bad_input_over_htmx_shows_the_message_in_the_region(
 
 FILTER_BUDGETS = {
     # A chosen row is found among the choices, read once: no query of its own.
-    f"{SKILLS}?category=mlops&stage=6&q=docker": 5 + VERSION,
-    f"{PROJECTS}?area=deep-learning": 5 + VERSION,
-    f"{CAREER}?years=5": 2 + VERSION,
-    f"{SALARIES}?level=mid-level": 4 + VERSION,
-    f"{CERTIFICATIONS}?provider=aws&q=aws": 3 + VERSION,
-    f"{SKILLS}?category=nope": 3 + VERSION,
+    f"{SKILLS}?category=mlops&stage=6&q=docker": 5 + LAST_CHANGED + VERSION,
+    f"{PROJECTS}?area=deep-learning": 5 + LAST_CHANGED + VERSION,
+    f"{CAREER}?years=5": 2 + LAST_CHANGED + VERSION,
+    f"{SALARIES}?level=mid-level": 4 + LAST_CHANGED + VERSION,
+    f"{CERTIFICATIONS}?provider=aws&q=aws": 3 + LAST_CHANGED + VERSION,
+    f"{SKILLS}?category=nope": 3 + LAST_CHANGED + VERSION,
 }
 
 

@@ -1,14 +1,30 @@
+import json
+
 from django import template
+from django.core.serializers.json import DjangoJSONEncoder
+from django.utils.html import format_html
 from django.utils.safestring import mark_safe
 
 from guide.markdown import render_markdown
 
 register = template.Library()
 
+# As django.utils.html.json_script: "</script>" or "<!--" in the data cannot end the block.
+JSON_SCRIPT_ESCAPES = {ord(">"): "\\u003E", ord("<"): "\\u003C", ord("&"): "\\u0026"}
+
 
 @register.filter(name="markdown")
 def markdown_filter(text: str):
     return render_markdown(text or "")
+
+
+@register.filter
+def ld_json(data: dict):
+    """A JSON-LD block: data for search engines, nothing a browser runs."""
+    text = json.dumps(data, cls=DjangoJSONEncoder, ensure_ascii=False).translate(
+        JSON_SCRIPT_ESCAPES
+    )
+    return format_html('<script type="application/ld+json">{}</script>', mark_safe(text))
 
 
 DRAFT_BADGE = mark_safe(' <span class="draft-badge">Draft</span>')  # noqa: S308 - constant

@@ -10,7 +10,10 @@ from http import HTTPStatus
 from django.db.models import Max, Prefetch
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
+from django.urls import reverse
 
+from guide import history, structured
+from guide import progress as rules
 from guide.charts import salary_chart
 from guide.forms import (
     CareerFilterForm,
@@ -35,10 +38,13 @@ from guide.models import (
 )
 from guide.pagecache import reader_page
 from guide.search import search, suggestion
+from guide.seo import Crumb, PageMeta, describe, listing, page_title, plain_text
 from guide.views.helpers import HtmxHttpRequest, neighbours, section_for
-from guide.visibility import is_editor
+from guide.visibility import has_session, is_editor
 
 LIVE_SEARCH_TARGET = "site-search-results"
+# The introduction's own page has its title: the home page names the whole site.
+HOME_TITLE = "Machine Learning Engineer Career Path: skills, roadmap, salaries"
 
 
 def feature_context(feature: str, *, drafts: bool) -> dict:
@@ -67,10 +73,36 @@ def feature_context(feature: str, *, drafts: bool) -> dict:
 def home(request: HttpRequest) -> HttpResponse:
     drafts = is_editor(request)
     sections = list(Section.objects.visible(drafts))
+    introduction = sections[0] if sections else None
+    description = listing(
+        f"The machine learning engineer career path in {len(sections)} sections",
+        (row.title for row in sections[1:]),
+    )
+    path = reverse("guide:home")
+    occupation = structured.occupation(
+        description=description,
+        url=request.build_absolute_uri(path),
+        skills=Skill.objects.visible(drafts).only("name"),
+        bands=SalaryBand.objects.visible(drafts),
+    )
     context = {
-        "introduction": sections[0] if sections else None,
+        # A visitor without a session gets the same page as every other: nothing to read.
+        "next_item": rules.next_item(
+            owner=rules.owner_of(user=request.user, session=request.session), drafts=drafts
+        )
+        if has_session(request)
+        else None,
+        "introduction": introduction,
         "sections": sections[1:],
         "stages": RoadmapStage.objects.visible(drafts).with_item_count(drafts),
+        "page": PageMeta(
+            request,
+            title=HOME_TITLE,
+            description=description,
+            path=path,
+            sources=history.home_sources(drafts=drafts),
+            extra_data=[occupation],
+        ),
     }
     return render(request, "guide/home.html", context)
 
@@ -83,14 +115,53 @@ def section(request: HttpRequest, slug: str) -> HttpResponse:
     if current is None:
         raise Http404("No section with that address.")
     previous, following = neighbours(sections, current)
+    lists = ContentList.objects.visible(drafts).filter(section=current).with_items(drafts)
     context = {
         "section": current,
-        "lists": ContentList.objects.visible(drafts).filter(section=current).with_items(drafts),
+        "lists": lists,
         "previous": previous,
         "next": following,
         **feature_context(current.feature, drafts=drafts),
     }
+    context["page"] = PageMeta(
+        request,
+        title=page_title(current.title),
+        description=section_description(current, lists, context),
+        path=current.get_absolute_url(),
+        crumbs=[
+            Crumb("Guide", f"{reverse('guide:home')}#contents"),
+            Crumb(current.title, current.get_absolute_url()),
+        ],
+        sources=history.section_sources(current, drafts=drafts),
+        og_type="article",
+        article=True,
+    )
     return render(request, "guide/section.html", context)
+
+
+def section_description(section: Section, lists, context: dict) -> str:
+    """The section's first sentences; a section without text is described by what it lists."""
+    if text := describe(plain_text(section.body), plain_text(section.closing)):
+        return text
+    if stages := context.get("stages"):
+        titles = ", ".join(stage.title for stage in stages)
+        return describe(f"{section.title}, in {len(stages)} stages: {titles}.")
+    headings = ", ".join(row.heading for row in lists if row.heading)
+    return describe(f"{section.title}: {headings}." if headings else f"{section.title}.")
+
+
+def list_page(
+    request: HttpRequest, name: str, description: str, sources: tuple, *, crumb: str = ""
+) -> PageMeta:
+    """The metadata of a list page: its filters never change its canonical address."""
+    return PageMeta(
+        request,
+        title=page_title(name),
+        description=description,
+        path=request.path,
+        crumbs=[Crumb(crumb or name, request.path)],
+        sources=sources,
+    )
 
 
 def filtered_page(view):
@@ -105,6 +176,7 @@ def render_filtered(
     *,
     noun: str,
     results: Callable[..., dict],
+    page: Callable[[dict], PageMeta],
     partial: str = "results",
     **context,
 ) -> HttpResponse:
@@ -113,8 +185,10 @@ def render_filtered(
     `results(**filters)` gives the results' context, with their `count`; it is asked only
     for valid filters. Invalid filters answer 400 with the form's messages, in the page or
     the region. A history restore is never answered with the fragment: it needs the page.
+    `page(context)` gives the whole page's metadata (a region needs none).
     """
-    if request.htmx and not request.htmx.history_restore_request:
+    region = request.htmx and not request.htmx.history_restore_request
+    if region:
         template = f"{template}#{partial}"
     valid = form.is_valid()
     context |= {
@@ -125,6 +199,8 @@ def render_filtered(
         "filtered": bool(form.filters()),
         **(results(**form.filters()) if valid else {}),
     }
+    if not region:
+        context["page"] = page(context)
     status = HTTPStatus.OK if valid else HTTPStatus.BAD_REQUEST
     return render(request, template, context, status=status)
 
@@ -146,6 +222,16 @@ def skills(request: HtmxHttpRequest) -> HttpResponse:
         SkillFilterForm(request.GET, drafts=drafts),
         noun="skill",
         results=results,
+        page=lambda context: list_page(
+            request,
+            "Skills",
+            listing(
+                f"{context['count'] or 'The'} skills a machine learning engineer needs, by area",
+                (category.name for category in context.get("categories", [])),
+                separator=", ",
+            ),
+            history.list_page_sources(Section.Feature.SKILLS, drafts=drafts),
+        ),
         section=section_for(Section.Feature.SKILLS, drafts=drafts),
     )
 
@@ -168,6 +254,17 @@ def projects(request: HtmxHttpRequest) -> HttpResponse:
         ProjectFilterForm(request.GET, drafts=drafts),
         noun="project",
         results=results,
+        page=lambda context: list_page(
+            request,
+            "Portfolio projects",
+            listing(
+                f"{context['count'] or 'The'} portfolio projects to build",
+                (project.title for project in context.get("projects", [])),
+                separator="; ",
+            ),
+            history.projects_sources(drafts=drafts),
+            crumb="Projects",
+        ),
         stage=RoadmapStage.objects.visible(drafts)
         .filter(
             items__in=ChecklistItem.objects.visible(drafts), items__project__in=visible_projects
@@ -190,6 +287,17 @@ def career(request: HtmxHttpRequest) -> HttpResponse:
         CareerFilterForm(request.GET, drafts=drafts),
         noun="career level",
         results=results,
+        page=lambda context: list_page(
+            request,
+            "Career progression",
+            listing(
+                "Machine learning engineer career levels by experience",
+                (f"{level.title} ({level.experience})" for level in context.get("levels", [])),
+                separator="; ",
+            ),
+            history.list_page_sources(Section.Feature.CAREER, drafts=drafts),
+            crumb="Career",
+        ),
         section=section_for(Section.Feature.CAREER, drafts=drafts),
     )
 
@@ -215,6 +323,16 @@ def salaries(request: HtmxHttpRequest) -> HttpResponse:
         SalaryFilterForm(request.GET, drafts=drafts),
         noun="salary band",
         results=results,
+        page=lambda context: list_page(
+            request,
+            "Salaries",
+            listing(
+                "Machine learning engineer salaries in US dollars, by experience",
+                (f"{band.level} {band.range_label}" for band in context.get("bands", [])),
+                separator="; ",
+            ),
+            history.list_page_sources(Section.Feature.SALARIES, drafts=drafts),
+        ),
         section=section_for(Section.Feature.SALARIES, drafts=drafts),
     )
 
@@ -234,6 +352,16 @@ def certifications(request: HtmxHttpRequest) -> HttpResponse:
         CertificationFilterForm(request.GET, drafts=drafts),
         noun="certification",
         results=results,
+        page=lambda context: list_page(
+            request,
+            "Certifications",
+            listing(
+                f"{context['count'] or 'The'} certifications for machine learning engineers",
+                (row.name for row in context.get("certifications", [])),
+                separator="; ",
+            ),
+            history.list_page_sources(Section.Feature.CERTIFICATIONS, drafts=drafts),
+        ),
         section=section_for(Section.Feature.CERTIFICATIONS, drafts=drafts),
     )
 
@@ -258,6 +386,16 @@ def search_page(request: HtmxHttpRequest) -> HttpResponse:
         SearchForm(request.GET, drafts=drafts),
         noun="result",
         results=results,
+        page=lambda context: PageMeta(
+            request,
+            title=page_title(f"Search: {context['query']}" if context.get("query") else "Search"),
+            description=(
+                "Search the whole guide: skills, roadmap stages, portfolio projects, "
+                "career levels, salaries and certifications, ranked title first."
+            ),
+            path=request.path,
+            crumbs=[Crumb("Search", request.path)],
+        ),
         # The header's search box asks for its own short list of results.
         partial="live" if request.htmx.target == LIVE_SEARCH_TARGET else "results",
     )

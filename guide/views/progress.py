@@ -12,17 +12,20 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
+from guide import history
 from guide import progress as rules
 from guide.csrf import origin_checked_first_post
-from guide.forms import NoteForm, ResetForm, TickForm
+from guide.forms import NoteForm, ResetForm, ShareForm, TickForm
 from guide.limits import limit_new_guest_sessions
-from guide.models import ChecklistItem, RoadmapStage, Section, Skill
+from guide.models import ChecklistItem, ProgressShare, RoadmapStage, Section, Skill
 from guide.pagecache import has_private_state, reader_page
+from guide.seo import Crumb, PageMeta, describe, listing, page_title, plain_text
 from guide.views.helpers import HtmxHttpRequest, bad_request, neighbours, section_for
 from guide.visibility import is_editor
 
@@ -55,10 +58,24 @@ def safe_next(request: HtmxHttpRequest, url: str, fallback: str) -> str:
 @reader_page
 def roadmap(request: HtmxHttpRequest) -> HttpResponse:
     drafts = is_editor(request)
+    progress = learner_progress(request, drafts=drafts)
+    stages = [entry.stage for entry in progress.stages]
     context = {
         "section": section_for(Section.Feature.ROADMAP, drafts=drafts),
-        "progress": learner_progress(request, drafts=drafts),
+        "progress": progress,
+        "next_item": progress.next_up.item if progress.done_count and progress.next_up else None,
         "back_to": request.path,
+        "page": PageMeta(
+            request,
+            title=page_title("Roadmap"),
+            description=listing(
+                f"The roadmap in {len(stages)} stages, to tick off as you learn",
+                (f"{stage.number}. {stage.title}" for stage in stages),
+            ),
+            path=request.path,
+            crumbs=[Crumb("Roadmap", request.path)],
+            sources=history.list_page_sources(Section.Feature.ROADMAP, drafts=drafts),
+        ),
     }
     return render(request, "guide/roadmap.html", context)
 
@@ -80,8 +97,27 @@ def stage(request: HtmxHttpRequest, slug: str) -> HttpResponse:
         "back_to": request.path,
         "previous": previous,
         "next": following,
+        "page": PageMeta(
+            request,
+            title=page_title(str(entry.stage)),
+            description=stage_description(entry.stage),
+            path=entry.stage.get_absolute_url(),
+            crumbs=[
+                Crumb("Roadmap", reverse("guide:roadmap")),
+                Crumb(f"Stage {entry.stage.number}", entry.stage.get_absolute_url()),
+            ],
+            sources=history.stage_sources(entry.stage, drafts=drafts),
+            og_type="article",
+        ),
     }
     return render(request, "guide/stage.html", context)
+
+
+def stage_description(stage: RoadmapStage) -> str:
+    """The stage's introduction and what it asks of the learner (its items are loaded)."""
+    lead = plain_text(stage.intro)
+    items = "; ".join(item.title for item in stage.items.all())
+    return describe(lead, f"Stage {stage.number} of the roadmap, {stage.title}: {items}.")
 
 
 def after_tick(
@@ -158,11 +194,51 @@ def tick_stage(request: HtmxHttpRequest, slug: str) -> HttpResponse:
 @require_safe
 def dashboard(request: HtmxHttpRequest) -> HttpResponse:
     progress = learner_progress(request, drafts=is_editor(request), with_notes=True)
+    share = None
+    if request.user.is_authenticated:
+        share = ProgressShare.objects.filter(user=request.user).first()
     context = {
         "progress": progress,
         "note_max_length": NoteForm.base_fields["text"].max_length,
+        "share": share,
+        "share_url": request.build_absolute_uri(share.get_absolute_url()) if share else None,
     }
     return render(request, "guide/dashboard.html", context)
+
+
+@login_required
+@require_POST
+def share_progress(request: HtmxHttpRequest) -> HttpResponse:
+    """Turn the learner's public progress link on, off, or onto a new address."""
+    form = ShareForm(request.POST)
+    if not form.is_valid():
+        problems = "; ".join(" ".join(errors) for errors in form.errors.values())
+        return bad_request(request, f"The link could not be changed ({problems})")
+    share = rules.share_progress(user=request.user, **form.cleaned_data)
+    if share is None:
+        messages.success(request, "Your public progress link is off: it no longer works.")
+    elif form.cleaned_data["renew"]:
+        messages.success(request, "Your public progress link is new: the old one stops working.")
+    else:
+        messages.success(request, "Your public progress link is on.")
+    return redirect(f"{reverse('guide:progress')}#share")
+
+
+@never_cache
+@require_safe
+def shared_progress(request: HtmxHttpRequest, token: str) -> HttpResponse:
+    """A learner's progress, as they chose to share it: published stages only, and never
+    their notes, email or username. Never cached: a new tick shows at once, and a link
+    turned off or replaced answers 404 on the next request."""
+    share = get_object_or_404(ProgressShare, token=token)
+    stages = list(RoadmapStage.objects.published().with_items(drafts=False))
+    context = {
+        "learner_name": share.display_name or "A learner",
+        "progress": rules.roadmap_progress(owner={"user_id": share.user_id}, stages=stages),
+    }
+    response = render(request, "guide/shared_progress.html", context)
+    response["X-Robots-Tag"] = "noindex"
+    return response
 
 
 @login_required
@@ -218,6 +294,7 @@ def export_json(request: HtmxHttpRequest) -> HttpResponse:
         "account": user.get_username() if user.is_authenticated else None,
         "completed_items": export_rows(request, drafts=drafts),
         "notes": rules.export_notes(user=user, drafts=drafts),
+        "public_link": rules.export_share(user=user),
     }
     response = HttpResponse(
         json.dumps(document, indent=2, ensure_ascii=False), content_type="application/json"

@@ -1,0 +1,140 @@
+"""What a reading page tells search engines and link previews about itself.
+
+Views build a `PageMeta`; `base.html` turns it into the title, description, canonical
+link, Open Graph and Twitter tags, the breadcrumbs, JSON-LD and the "Last updated" line.
+Everything in it is the same for every visitor without a session (the page is cached
+whole): the canonical URL is built from the request's own host, nothing else from it.
+"""
+
+import html
+import re
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from datetime import datetime
+from functools import cached_property
+
+from django.db.models import QuerySet
+from django.http import HttpRequest
+from django.templatetags.static import static
+from django.urls import reverse
+from django.utils.html import strip_tags
+
+from guide import structured
+from guide.history import last_changed
+from guide.markdown import render_markdown
+
+SITE_NAME = "ML Engineer Career Path"
+TITLE_LIMIT = 65  # search results show about 60 characters
+DESCRIPTION_LIMIT = 160
+SITE_IMAGE = "img/og-image.png"
+SITE_IMAGE_SIZE = (1200, 630)
+
+
+def page_title(name: str) -> str:
+    """The page's name and the site's, or the name alone when both would not fit."""
+    full = f"{name} · {SITE_NAME}"
+    if len(full) <= TITLE_LIMIT:
+        return full
+    return clip(name, TITLE_LIMIT)
+
+
+def clip(text: str, limit: int) -> str:
+    """`text` cut at a word to at most `limit` characters, "…" marking the cut."""
+    if len(text) <= limit:
+        return text
+    cut = text[: limit - 1]
+    if not text[limit - 1].isspace():  # the cut falls inside a word: drop that word
+        cut = cut.rsplit(" ", 1)[0]
+    cut = cut.rstrip(" ,;:")
+    return f"{cut}…"
+
+
+def plain_text(markdown: str) -> str:
+    """The words of a Markdown text, without markup, on one line."""
+    text = html.unescape(strip_tags(render_markdown(markdown or "")))
+    return re.sub(r"\s+", " ", text).strip()
+
+
+def describe(*parts: str) -> str:
+    """A meta description: the parts' text joined, cut to whole sentences or words."""
+    text = " ".join(part.strip() for part in parts if part and part.strip())
+    if len(text) <= DESCRIPTION_LIMIT:
+        return text
+    sentences = re.split(r"(?<=[.!?])\s+", text)
+    kept = ""
+    for sentence in sentences:
+        candidate = f"{kept} {sentence}".strip()
+        if len(candidate) > DESCRIPTION_LIMIT:
+            break
+        kept = candidate
+    return kept if len(kept) >= DESCRIPTION_LIMIT // 2 else clip(text, DESCRIPTION_LIMIT)
+
+
+def listing(lead: str, names: Iterable[str], *, separator: str = "; ") -> str:
+    """A description that names what a page lists: "Lead: a; b; c." (cut to fit)."""
+    names = [name for name in names if name]
+    return describe(f"{lead}: {separator.join(names)}." if names else f"{lead}.")
+
+
+@dataclass(frozen=True)
+class Crumb:
+    name: str
+    path: str
+
+
+@dataclass
+class PageMeta:
+    """A reading page's metadata. `sources` are the rows it shows (for "Last updated"),
+    read only when the whole page is rendered: an htmx region never asks."""
+
+    request: HttpRequest
+    title: str
+    description: str
+    path: str  # the canonical path: no query string
+    crumbs: list[Crumb] = field(default_factory=list)  # below home, the current page last
+    sources: tuple[QuerySet, ...] = ()
+    og_type: str = "website"
+    extra_data: list[dict] = field(default_factory=list)  # JSON-LD beyond the breadcrumbs
+    article: bool = False  # the page is a guide section: an Article with dateModified
+    known_updated: datetime | None = None  # when the view already knows it (no query)
+
+    @cached_property
+    def canonical(self) -> str:
+        return self.request.build_absolute_uri(self.path)
+
+    @cached_property
+    def image(self) -> str:
+        return self.request.build_absolute_uri(static(SITE_IMAGE))
+
+    @cached_property
+    def updated(self) -> datetime | None:
+        if self.known_updated or not self.sources:
+            return self.known_updated
+        return last_changed(*self.sources)
+
+    @property
+    def image_width(self) -> int:
+        return SITE_IMAGE_SIZE[0]
+
+    @property
+    def image_height(self) -> int:
+        return SITE_IMAGE_SIZE[1]
+
+    @cached_property
+    def structured_data(self) -> list[dict]:
+        blocks = list(self.extra_data)
+        if self.article:
+            blocks.append(
+                structured.article(
+                    headline=self.crumbs[-1].name if self.crumbs else self.title,
+                    description=self.description,
+                    url=self.canonical,
+                    image=self.image,
+                    modified=self.updated,
+                )
+            )
+        if self.crumbs:
+            trail = [Crumb("Home", reverse("guide:home")), *self.crumbs]
+            absolute = self.request.build_absolute_uri
+            blocks.append(structured.breadcrumbs((c.name, absolute(c.path)) for c in trail))
+        return blocks
