@@ -178,7 +178,9 @@ def accepted_encoding(request: HttpRequest) -> str | None:
     return next((name for name in COMPRESSORS if name in accepted), None)
 
 
-def entry_for(response: HttpResponse) -> dict:
+def entries_for(response: HttpResponse) -> dict[str | None, dict]:
+    """What is kept of a page: one entry per encoding (none, Brotli, gzip), so that a hit
+    reads only the body it sends."""
     body = response.content
     headers = [
         (name, value)
@@ -186,18 +188,20 @@ def entry_for(response: HttpResponse) -> dict:
         if name.lower() not in SKIPPED_HEADERS
     ]
     bodies = {None: body, **{name: compress(body) for name, compress in COMPRESSORS.items()}}
-    return {"headers": headers, "bodies": bodies, "etag": response["ETag"]}
+    return {
+        encoding: {"headers": headers, "body": encoded, "etag": response["ETag"]}
+        for encoding, encoded in bodies.items()
+    }
 
 
-def response_from(request: HttpRequest, entry: dict) -> HttpResponse:
+def response_from(request: HttpRequest, entry: dict, encoding: str | None) -> HttpResponse:
     if request.headers.get("If-None-Match") == entry["etag"]:
         response = HttpResponseNotModified()
         for name, value in entry["headers"]:
             if name.lower() in {"etag", "cache-control", "vary", "content-location"}:
                 response[name] = value
         return response
-    encoding = accepted_encoding(request)
-    body = entry["bodies"][encoding]
+    body = entry["body"]
     response = HttpResponse(b"" if request.method == "HEAD" else body)
     for name, value in entry["headers"]:
         response[name] = value
@@ -228,19 +232,22 @@ class PageCacheMiddleware:
         key = page_key(request, str(request.content_version))
         if key is None:
             return self.get_response(request)
+        encoding = accepted_encoding(request)
         try:
-            entry = cache.get(key)
+            entry = cache.get(f"{key}:{encoding}")
         except Exception:
             logger.warning("page cache unavailable: rendering the page")
             return self.get_response(request)
         if entry is not None:
-            return response_from(request, entry)
+            return response_from(request, entry, encoding)
         response = self.get_response(request)
         if request.method == "GET" and storable(response):
-            entry = entry_for(response)
+            entries = entries_for(response)
             try:
-                cache.set(key, entry, PAGE_TIMEOUT)
+                cache.set_many(
+                    {f"{key}:{name}": kept for name, kept in entries.items()}, PAGE_TIMEOUT
+                )
             except Exception:
                 logger.warning("page cache unavailable: page not kept")
-            return response_from(request, entry)
+            return response_from(request, entries[encoding], encoding)
         return response
