@@ -183,11 +183,14 @@ def port_is_free(port: int) -> bool:
 class Visitor:
     """A browser without JavaScript: keeps its cookies, follows no redirect."""
 
-    def __init__(self):
+    def __init__(self, address: str = "127.0.0.1"):
         self.cookies: dict[str, str] = {"csrftoken": secrets.token_hex(16)}
+        self.address = address  # the loopback address it connects from
 
     def request(self, base: str, method: str, path: str, data: dict | None = None, **headers):
-        connection = http.client.HTTPConnection(urlsplit(base).netloc, timeout=30)
+        connection = http.client.HTTPConnection(
+            urlsplit(base).netloc, timeout=30, source_address=(self.address, 0)
+        )
         headers["Cookie"] = "; ".join(f"{k}={v}" for k, v in self.cookies.items())
         body = None
         if data is not None:
@@ -350,6 +353,43 @@ def test_failed_logins_on_both_nodes_lock_the_account(topology):
             base, "/accounts/login/", {"username": username, "password": PASSWORD}
         )
         assert status == 429
+
+
+def test_a_spoofed_forwarded_for_through_nginx_escapes_no_address_limit(topology):
+    """nginx appends the address it sees; the nodes take the right-most one that is not a
+    trusted proxy. Clients on 127.0.0.2 and 127.0.0.3 reach nginx; nginx (127.0.0.1) is the
+    only trusted proxy, so a forged left part is never taken for the client."""
+    cluster, _, _, db = topology
+    _, username = sign_up(cluster.node_url(1))
+    try:
+        for attempt in range(5):  # AXES_FAILURE_LIMIT, each with another forged address
+            status, _, _ = Visitor("127.0.0.2").post(
+                cluster.url,
+                "/accounts/login/",
+                {"username": f"nobody-{attempt}", "password": "wrong"},
+                **{"X-Forwarded-For": f"203.0.113.{attempt}"},
+            )
+            assert status in {200, 429}
+        ip = db.execute(
+            "SELECT DISTINCT host(ip_address) FROM axes_accessattempt "
+            "WHERE username LIKE 'nobody-%%'"
+        ).fetchall()
+        assert ip == [("127.0.0.2",)]
+        # That client is locked out, even with the right password of a real account...
+        status, _, _ = Visitor("127.0.0.2").post(
+            cluster.url,
+            "/accounts/login/",
+            {"username": username, "password": PASSWORD},
+            **{"X-Forwarded-For": "198.51.100.7"},
+        )
+        assert status == 429
+        # ...and another client behind the same proxy is not.
+        status, _, _ = Visitor("127.0.0.3").post(
+            cluster.url, "/accounts/login/", {"username": username, "password": PASSWORD}
+        )
+        assert status == 302
+    finally:
+        db.execute("DELETE FROM axes_accessattempt WHERE ip_address = '127.0.0.2'")
 
 
 def count_ticks(db, username: str, item: str = ITEM) -> int:
