@@ -202,3 +202,25 @@ def make_certification(provider: Provider, **fields) -> Certification:
     return Certification.objects.create(
         **{"slug": f"cert-{n}", "position": n, "name": f"Cert {n}", "provider": provider, **fields}
     )
+
+
+def change_url(obj) -> str:
+    return reverse(f"admin:guide_{obj._meta.model_name}_change", args=[obj.pk])
+
+
+def form_data(obj, **changes) -> dict:
+    """The admin form's fields for `obj`, as its change page would post them."""
+    data = {}
+    for field in obj._meta.concrete_fields:
+        if field.primary_key:
+            continue
+        value = getattr(obj, field.attname)
+        if isinstance(value, bool):
+            if value:
+                data[field.name] = "on"
+            continue
+        data[field.name] = "" if value is None else value
+    for field in obj._meta.many_to_many:
+        data[field.name] = [related.pk for related in getattr(obj, field.name).all()]
+    data.update(changes)
+    return {key: value for key, value in data.items() if value is not False}

@@ -23,32 +23,10 @@ from guide.models import (
     Skill,
 )
 from guide.progress import set_item_done
-from tests.factories import FIXTURE, MODELS, site_urls
+from tests.factories import FIXTURE, MODELS, change_url, form_data, site_urls
 
 User = get_user_model()
 PASSWORD = "an editor's passphrase"
-
-
-def change_url(obj) -> str:
-    return reverse(f"admin:guide_{obj._meta.model_name}_change", args=[obj.pk])
-
-
-def form_data(obj, **changes) -> dict:
-    """The admin form's fields for `obj`, as its change page would post them."""
-    data = {}
-    for field in obj._meta.concrete_fields:
-        if field.primary_key:
-            continue
-        value = getattr(obj, field.attname)
-        if isinstance(value, bool):
-            if value:
-                data[field.name] = "on"
-            continue
-        data[field.name] = "" if value is None else value
-    for field in obj._meta.many_to_many:
-        data[field.name] = [related.pk for related in getattr(obj, field.name).all()]
-    data.update(changes)
-    return {key: value for key, value in data.items() if value is not False}
 
 
 def test_the_editors_group_may_change_content_and_nothing_else(db):

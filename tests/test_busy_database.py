@@ -1,10 +1,7 @@
 """A busy SQLite database under real gunicorn: writes that cannot get it in a few seconds
 answer the 503 page with Retry-After, and reads keep flowing meanwhile (issue 13, item 7)."""
 
-import os
 import sqlite3
-import subprocess
-import sys
 import threading
 import time
 import urllib.error
@@ -14,7 +11,7 @@ from concurrent.futures import ThreadPoolExecutor
 import pytest
 from django.conf import settings
 
-from tests.test_gunicorn import BIN, CREATE_USER, fetch, free_port, log_in
+from tests.servers import CREATE_USER, gunicorn_site, log_in, manage, site_environment
 
 HOLD_SECONDS = 8  # longer than the busy timeout (5 s)
 TICKS = 12  # more than the threads of both workers together (2 x 4)
@@ -23,50 +20,11 @@ TICKS = 12  # more than the threads of both workers together (2 x 4)
 @pytest.fixture(scope="module")
 def busy_site(tmp_path_factory):
     var = tmp_path_factory.mktemp("var")
-    env = {
-        key: value
-        for key, value in os.environ.items()
-        if not key.startswith(("DJANGO_", "GUNICORN_", "WEB_"))
-        and key not in {"DATABASE_URL", "REDIS_URL"}
-    }
-    env["DJANGO_VAR_DIR"] = str(var)
-    for args in (["migrate", "--no-input"], ["load_guide"], ["collectstatic", "--no-input"]):
-        subprocess.run(
-            [sys.executable, "manage.py", *args, "-v", "0"],
-            cwd=settings.BASE_DIR,
-            env=env,
-            check=True,
-            timeout=120,
-        )
-    subprocess.run(
-        [sys.executable, "manage.py", "shell", "-v", "0", "-c", CREATE_USER.format(name="ada")],
-        cwd=settings.BASE_DIR,
-        env=env,
-        check=True,
-        timeout=60,
-    )
-    port = free_port()
-    log = var / "gunicorn.log"
-    command = [BIN / "gunicorn", "--config", "config/gunicorn.py"]
-    command += ["--bind", f"127.0.0.1:{port}", "config.wsgi"]
-    with log.open("w") as output:
-        server = subprocess.Popen(
-            command, cwd=settings.BASE_DIR, env=env, stdout=output, stderr=subprocess.STDOUT
-        )
-    base = f"http://127.0.0.1:{port}"
-    deadline = time.monotonic() + 30
-    while True:
-        try:
-            fetch(base + "/healthz")
-            break
-        except OSError:
-            if time.monotonic() > deadline or server.poll() is not None:
-                server.kill()
-                pytest.fail("gunicorn did not start: " + log.read_text()[-2000:])
-            time.sleep(0.2)
-    yield base, var
-    server.terminate()
-    server.wait(timeout=10)
+    env = site_environment(var)
+    manage(env, "migrate", "--noinput")
+    manage(env, "shell", "-v", "0", "-c", CREATE_USER.format(name="ada"))
+    with gunicorn_site(var, env) as base:
+        yield base, var
 
 
 def timed(request: urllib.request.Request) -> tuple[int, float, str | None, float]:

@@ -8,8 +8,7 @@ import pytest
 from django.urls import reverse
 
 from guide.models import Certification, ListItem, Provider, Skill
-from tests.factories import VERSION
-from tests.test_admin import change_url, form_data
+from tests.factories import VERSION, change_url, form_data
 
 CHANGES = reverse("guide:changes")
 FEED = reverse("guide:changes-feed")

@@ -1,84 +1,23 @@
 """The way `make run` serves the site: migrate, load, collect static, real gunicorn."""
 
-import http.client
 import json
-import os
-import re
-import socket
-import subprocess
-import sys
-import time
 import urllib.error
 import urllib.request
 from concurrent.futures import ThreadPoolExecutor
-from pathlib import Path
-from urllib.parse import urlencode, urlsplit
+from functools import partial
 
 import pytest
-from django.conf import settings
 
-BIN = Path(sys.executable).parent
-
-
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
-
-
-def fetch(url: str, **headers: str):
-    request = urllib.request.Request(url, headers=headers)
-    with urllib.request.urlopen(request, timeout=10) as response:
-        return response.status, response.headers, response.read()
+from tests.servers import CREATE_USER, fetch, gunicorn_site, log_in, manage, site_environment
 
 
 @pytest.fixture(scope="module")
 def served(tmp_path_factory):
     """A fresh SQLite site under a temporary var/, served by gunicorn."""
     var = tmp_path_factory.mktemp("var")
-    env = {
-        key: value
-        for key, value in os.environ.items()
-        if not key.startswith("DJANGO_") and key not in {"DATABASE_URL", "REDIS_URL"}
-    }
-    env["DJANGO_VAR_DIR"] = str(var)
-
-    def manage(*args):
-        return subprocess.run(
-            [sys.executable, "manage.py", *args],
-            cwd=settings.BASE_DIR,
-            env=env,
-            check=True,
-            capture_output=True,
-            text=True,
-            timeout=120,
-        )
-
-    manage("migrate", "--noinput")
-    manage("load_guide", "--if-empty")
-    manage("collectstatic", "--noinput")
-    port = free_port()
-    log = var / "gunicorn.log"
-    command = [BIN / "gunicorn", "--config", "config/gunicorn.py"]
-    command += ["--bind", f"127.0.0.1:{port}", "config.wsgi"]
-    with log.open("w") as stderr:
-        server = subprocess.Popen(
-            command, cwd=settings.BASE_DIR, env=env, stdout=subprocess.DEVNULL, stderr=stderr
-        )
-    base = f"http://127.0.0.1:{port}"
-    deadline = time.monotonic() + 30
-    while True:
-        try:
-            fetch(base + "/healthz")
-            break
-        except OSError:
-            if time.monotonic() > deadline or server.poll() is not None:
-                server.kill()
-                pytest.fail("gunicorn did not start: " + log.read_text()[-2000:])
-            time.sleep(0.2)
-    yield base, manage
-    server.terminate()
-    server.wait(timeout=10)
+    env = site_environment(var)
+    with gunicorn_site(var, env) as base:
+        yield base, partial(manage, env)
 
 
 def test_gunicorn_serves_the_guide(served):
@@ -112,37 +51,6 @@ def test_restarting_keeps_the_database(served):
     assert "already loaded" in result.stdout
     body = fetch(base + "/roadmap/learn-programming-fundamentals/")[2]
     assert b"Functions, edited" in body
-
-
-def log_in(base: str, username: str, password: str) -> tuple[int, dict[str, str]]:
-    """Log in through the real form; return the status and the cookies."""
-    host = urlsplit(base).netloc
-    connection = http.client.HTTPConnection(host, timeout=10)
-    connection.request("GET", "/accounts/login/")
-    page = connection.getresponse()
-    body = page.read().decode()
-    cookies = dict(
-        header.split(";", 1)[0].split("=", 1)
-        for name, header in page.getheaders()
-        if name.lower() == "set-cookie"
-    )
-    token = re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', body).group(1)
-    form = urlencode({"username": username, "password": password, "csrfmiddlewaretoken": token})
-    cookie = "; ".join(f"{key}={value}" for key, value in cookies.items())
-    connection.request(
-        "POST",
-        "/accounts/login/",
-        body=form,
-        headers={"Content-Type": "application/x-www-form-urlencoded", "Cookie": cookie},
-    )
-    response = connection.getresponse()
-    response.read()
-    for name, header in response.getheaders():
-        if name.lower() == "set-cookie":
-            key, value = header.split(";", 1)[0].split("=", 1)
-            cookies[key] = value
-    connection.close()
-    return response.status, cookies
 
 
 def test_parallel_identical_ticks_through_gunicorn_workers(served):
@@ -266,10 +174,6 @@ def test_a_guests_twenty_parallel_ticks_all_stay(served):
     assert guest_ticks(base, cookies) == {"programming-functions", *TWENTY_ITEMS}
 
 
-CREATE_USER = (
-    "from django.contrib.auth import get_user_model; "
-    "get_user_model().objects.create_user('{name}', password='correct horse 1')"
-)
 COUNT_TICKS = (
     "from guide.models import Completion; "
     "print(Completion.objects.filter(user__username='{name}').count())"
