@@ -12,20 +12,9 @@ from django.core.management.color import no_style
 from django.db import connection
 
 from guide.models import (
-    CareerLevel,
-    Certification,
-    ChecklistItem,
-    ContentList,
-    ListItem,
-    PortfolioProject,
-    Provider,
-    RoadmapStage,
-    SalaryBand,
     Section,
-    Skill,
-    SkillCategory,
 )
-from tests.factories import FIXTURE
+from tests.factories import CONTENT_TABLES, FIXTURE
 
 # Playwright's sync API runs an event loop in the test thread; Django's ORM
 # refuses that unless told otherwise. Only the test environment sets this.
@@ -48,23 +37,6 @@ def pytest_configure(config):
     settings.WHITENOISE_USE_FINDERS = True
 
 
-# The content tables in an order that lets each row's relations exist before it.
-CONTENT_TABLES = [
-    Section,
-    ContentList,
-    ListItem,
-    SkillCategory,
-    RoadmapStage,
-    Skill,
-    Skill.stages.through,
-    PortfolioProject,
-    PortfolioProject.skills.through,
-    ChecklistItem,
-    CareerLevel,
-    SalaryBand,
-    Provider,
-    Certification,
-]
 _snapshot: list[tuple[type, list[dict]]] = []
 
 

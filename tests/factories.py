@@ -24,20 +24,26 @@ from guide.progress import set_stage_done
 
 FIXTURE = settings.BASE_DIR / "fixtures" / "guide.json"
 
-# Every content model, parents before children.
+# Every content model, each after every model its rows point at.
 MODELS = [
     Section,
     ContentList,
     ListItem,
-    RoadmapStage,
-    ChecklistItem,
     SkillCategory,
+    RoadmapStage,
     Skill,
     PortfolioProject,
+    ChecklistItem,
     CareerLevel,
     SalaryBand,
     Provider,
     Certification,
+]
+# Their tables, each many-to-many table right after its model: an order to insert in.
+CONTENT_TABLES = [
+    table
+    for model in MODELS
+    for table in (model, *(field.remote_field.through for field in model._meta.many_to_many))
 ]
 
 # The query that reads the content version, for the ETag of a visitor without a session.
@@ -53,8 +59,8 @@ _numbers = count(1000)
 
 def clear_guide() -> None:
     """Delete the whole guide (inside the test's transaction), for tests of an empty one."""
-    for model in [Skill.stages.through, PortfolioProject.skills.through, *reversed(MODELS)]:
-        model.objects.all()._raw_delete(model.objects.db)
+    for table in reversed(CONTENT_TABLES):
+        table.objects.all()._raw_delete(table.objects.db)
 
 
 def site_urls() -> list[str]:
