@@ -28,12 +28,14 @@ import brotli
 from django.conf import settings
 from django.core.cache import cache
 from django.core.exceptions import DisallowedHost
-from django.db import DatabaseError, connection
+from django.db import DatabaseError
 from django.http import HttpRequest, HttpResponse, HttpResponseNotModified
 from django.urls import Resolver404, resolve
 from django.utils.cache import patch_cache_control, patch_vary_headers
 from django.views.decorators.http import condition, require_safe
 from django.views.decorators.vary import vary_on_headers
+
+from guide.models import ContentVersion
 
 logger = logging.getLogger(__name__)
 
@@ -42,7 +44,6 @@ logger = logging.getLogger(__name__)
 VARIANT_HEADERS = ("HX-Request", "HX-Target", "HX-History-Restore-Request")
 # Cookies that make a page the visitor's own: a session, or a message waiting to be shown.
 PRIVATE_COOKIES = (settings.SESSION_COOKIE_NAME, "messages")
-VERSION_KEY = "content-version"
 PAGE_TIMEOUT = 60 * 60 * 24  # a day: pages of older versions are never asked for again
 SKIPPED_HEADERS = {"content-length", "set-cookie"}
 COMPRESSORS = {
@@ -74,20 +75,17 @@ _last_version: list[int] = []
 def content_version() -> int:
     """The current content version, exact across processes and nodes.
 
-    It is read from the database on every request (one primary-key read below the ORM,
-    about as cheap as a cache read): the database is what every worker and node shares,
-    and an edit bumps the number in the edit's own transaction. While the database is
-    unreachable, the last number seen is used, so cached pages can still be served.
+    It is read from the database on every request (`ContentVersion.current`, about as cheap
+    as a cache read): the database is what every worker and node shares, and an edit bumps
+    the number in the edit's own transaction. While the database is unreachable, the last
+    number seen is used, so cached pages can still be served.
     """
     try:
-        with connection.cursor() as cursor:
-            cursor.execute("SELECT version FROM guide_contentversion WHERE id = 1")
-            row = cursor.fetchone()
+        version = ContentVersion.current()
     except DatabaseError:
         if _last_version:
             return _last_version[0]
         raise
-    version = row[0] if row else 0
     _last_version[:] = [version]
     return version
 

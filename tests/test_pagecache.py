@@ -216,7 +216,7 @@ class UnreachableDatabase:
 
 def test_readers_still_get_cached_pages_while_the_database_is_down(client, content, monkeypatch):
     cached = client.get(HOME)
-    monkeypatch.setattr("guide.pagecache.connection", UnreachableDatabase())
+    monkeypatch.setattr("guide.models.connection", UnreachableDatabase())
     response = client.get(HOME)
     assert response.status_code == HTTPStatus.OK
     assert response.content == cached.content
