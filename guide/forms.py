@@ -131,9 +131,9 @@ class FilterForm(NoColon, VisibleChoices, forms.Form):
             is_select = isinstance(field.widget, forms.Select)
             field.widget.attrs.update(
                 {
-                    "hx-get": self.url,
-                    "hx-include": "closest form",
-                    "hx-trigger": "change" if is_select else "input changed delay:400ms, search",
+                    "data-hx-get": self.url,
+                    "data-hx-include": "closest form",
+                    "data-hx-trigger": "change" if is_select else "input changed delay:400ms, search",
                 }
             )
 

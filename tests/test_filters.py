@@ -123,7 +123,7 @@ def test_htmx_gets_only_the_results_region(client, content):
     assert "<html" not in response.text and "<form" not in response.text
     assert "Kubernetes" in response.text and "Pandas" not in response.text
     # The count also updates the status line outside the region.
-    assert '<p id="result-count" hx-swap-oob="innerHTML">5 skills found</p>' in response.text
+    assert '<p id="result-count" data-hx-swap-oob="innerHTML">5 skills found</p>' in response.text
     assert "HX-Request" in response.headers["Vary"]
 
 
