@@ -1,7 +1,9 @@
 from django.http import HttpRequest
+from django.utils.functional import SimpleLazyObject
 
+from guide import progress as rules
 from guide.pagecache import has_private_state
-from guide.visibility import is_editor, signed_in_user
+from guide.visibility import has_session, is_editor, signed_in_user
 
 
 def account(request: HttpRequest) -> dict:
@@ -12,7 +14,17 @@ def account(request: HttpRequest) -> dict:
     return {
         "account_user": signed_in_user(request),
         "has_session": has_private_state(request) or started,
+        # Read only by the pages that show it (includes/continue.html).
+        "next_item": SimpleLazyObject(lambda: next_item(request)),
     }
+
+
+def next_item(request: HttpRequest):
+    """Where the learner left off (None for a visitor without a session: nothing read)."""
+    if not has_session(request) or not hasattr(request, "user"):
+        return None
+    owner = rules.owner_of(user=request.user, session=request.session)
+    return rules.next_item(owner=owner, drafts=is_editor(request))
 
 
 def drafts(request: HttpRequest) -> dict:

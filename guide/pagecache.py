@@ -35,7 +35,9 @@ from django.utils.cache import patch_cache_control, patch_vary_headers
 from django.views.decorators.http import condition, require_safe
 from django.views.decorators.vary import vary_on_headers
 
+from guide import personal
 from guide.models import ContentVersion
+from guide.visibility import is_editor
 
 logger = logging.getLogger(__name__)
 
@@ -94,6 +96,14 @@ def variant(request: HttpRequest) -> str:
     return "|".join(request.headers.get(name, "") for name in VARIANT_HEADERS)
 
 
+def request_version(request: HttpRequest) -> int:
+    """The content version for this request, read once (the middleware reads it first)."""
+    version = getattr(request, "content_version", None)
+    if version is None:
+        version = request.content_version = content_version()
+    return version
+
+
 def reader_etag(request: HttpRequest, *args, **kwargs) -> str | None:
     """The ETag of a reading page for a visitor without private state, else None.
 
@@ -103,26 +113,45 @@ def reader_etag(request: HttpRequest, *args, **kwargs) -> str | None:
     if has_private_state(request):
         return None
     shape = hashlib.blake2b(variant(request).encode(), digest_size=4).hexdigest()
-    version = getattr(request, "content_version", None)
-    if version is None:
-        version = content_version()
-    return f'"{version}-{release()}-{shape}"'
+    return f'"{request_version(request)}-{release()}-{shape}"'
 
 
-def reader_page(view):
+def reader_page(view=None, *, shared: bool = True):
     """A reading page: GET and HEAD, the same for every visitor without a session.
 
     Such visitors get an ETag, `public` revalidation and a page the cache may keep;
-    visitors with a session get their own page, `private, no-store`.
+    visitors with a session get their own page, `private, no-store`. Where the page is
+    `shared` (all of it but its `{% personal %}` parts is the same for every reader), its
+    skeleton is kept, and visitors with a session get it with their own parts put in
+    (guide.personal); editors, who see drafts, always get the page rendered whole.
     """
+    if view is None:
+        return lambda view: reader_page(view, shared=shared)
 
     with_etag = condition(etag_func=reader_etag)(view)
+
+    def render(request, *args, **kwargs):
+        if not shared or is_editor(request):
+            return with_etag(request, *args, **kwargs)
+        key = page_key(request, str(request_version(request)))
+        key = key and personal.skeleton_key(key)
+        if key and has_private_state(request):
+            response = personal.from_skeleton(request, key)
+            if response is not None:
+                return response
+        request.personal_marks = True
+        try:
+            response = with_etag(request, *args, **kwargs)
+        finally:
+            request.personal_marks = False
+        personal.keep_skeleton(request, response, key)
+        return response
 
     @wraps(view)
     @require_safe
     @vary_on_headers(*VARIANT_HEADERS)
     def wrapped(request, *args, **kwargs):
-        response = with_etag(request, *args, **kwargs)
+        response = render(request, *args, **kwargs)
         if response.has_header("ETag"):
             if response.status_code == HTTPStatus.OK:
                 patch_cache_control(response, public=True, max_age=0, must_revalidate=True)

@@ -20,6 +20,7 @@ from datetime import datetime, timedelta
 from django.contrib.auth.base_user import AbstractBaseUser
 from django.contrib.sessions.backends.base import SessionBase
 from django.db import transaction
+from django.db.models import Exists
 from django.utils import timezone
 
 from guide.models import (
@@ -320,15 +321,14 @@ def export_share(*, user: AbstractBaseUser) -> dict | None:
 
 def next_item(*, owner: Owner | None, drafts: bool) -> ChecklistItem | None:
     """Where the learner left off: the first item they have not ticked, in roadmap order,
-    once they have ticked one (None before that, and when every item is done)."""
+    once they have ticked one (None before that, and when every item is done). One query."""
     if owner is None:
         return None
     items = ChecklistItem.objects.visible(drafts)
-    ticked = Completion.objects.filter(**owner, item__in=items).values("item_id")
-    if not ticked.exists():
-        return None
+    ticked = Completion.objects.filter(**owner, item__in=items)
     return (
-        items.exclude(pk__in=ticked)
+        items.filter(Exists(ticked))
+        .exclude(pk__in=ticked.values("item_id"))
         .select_related("stage")
         .order_by("stage__number", "position")
         .first()

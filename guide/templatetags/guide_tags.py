@@ -6,6 +6,7 @@ from django.utils.html import format_html
 from django.utils.safestring import mark_safe
 
 from guide.markdown import render_markdown
+from guide.personal import PersonalNode
 
 register = template.Library()
 
@@ -34,3 +35,13 @@ DRAFT_BADGE = mark_safe(' <span class="draft-badge">Draft</span>')  # noqa: S308
 def draft_badge(row) -> str:
     """The "Draft" badge after an unpublished row's name (editors alone see drafts)."""
     return "" if row.published else DRAFT_BADGE
+
+
+@register.tag
+def personal(parser, token):
+    """`{% personal "includes/x.html" %}`: a part of a reading page that is the visitor's
+    own (guide.personal). Its template may read only the request's context."""
+    bits = token.split_contents()
+    if len(bits) != 2 or bits[1][0] not in "\"'" or bits[1][0] != bits[1][-1]:
+        raise template.TemplateSyntaxError('Use {% personal "template name" %}.')
+    return PersonalNode(bits[1][1:-1])

@@ -13,7 +13,6 @@ from django.shortcuts import render
 from django.urls import reverse
 
 from guide import history, structured
-from guide import progress as rules
 from guide.charts import salary_chart
 from guide.forms import (
     CareerFilterForm,
@@ -40,7 +39,7 @@ from guide.pagecache import reader_page
 from guide.search import search, suggestion
 from guide.seo import Crumb, PageMeta, describe, listing, page_title, plain_text
 from guide.views.helpers import HtmxHttpRequest, neighbours, section_for
-from guide.visibility import has_session, is_editor
+from guide.visibility import is_editor
 
 LIVE_SEARCH_TARGET = "site-search-results"
 # The introduction's own page has its title: the home page names the whole site.
@@ -86,12 +85,6 @@ def home(request: HttpRequest) -> HttpResponse:
         bands=SalaryBand.objects.visible(drafts),
     )
     context = {
-        # A visitor without a session gets the same page as every other: nothing to read.
-        "next_item": rules.next_item(
-            owner=rules.owner_of(user=request.user, session=request.session), drafts=drafts
-        )
-        if has_session(request)
-        else None,
         "introduction": introduction,
         "sections": sections[1:],
         "stages": RoadmapStage.objects.visible(drafts).with_item_count(drafts),

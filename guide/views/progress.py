@@ -55,7 +55,7 @@ def safe_next(request: HtmxHttpRequest, url: str, fallback: str) -> str:
     return url if url and allowed else fallback
 
 
-@reader_page
+@reader_page(shared=False)  # the learner's ticks are all over it
 def roadmap(request: HtmxHttpRequest) -> HttpResponse:
     drafts = is_editor(request)
     progress = learner_progress(request, drafts=drafts)
@@ -80,7 +80,7 @@ def roadmap(request: HtmxHttpRequest) -> HttpResponse:
     return render(request, "guide/roadmap.html", context)
 
 
-@reader_page
+@reader_page(shared=False)
 def stage(request: HtmxHttpRequest, slug: str) -> HttpResponse:
     drafts = is_editor(request)
     progress = learner_progress(request, drafts=drafts)

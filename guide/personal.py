@@ -1,0 +1,113 @@
+"""Reading pages for visitors with a session: the shared page, with their own parts put in.
+
+A reading page is the same for everyone but for a few marked parts: the account links,
+pending messages, "continue where you left off". Templates mark each such part with
+`{% personal "includes/….html" %}`; its template reads nothing but the request's own
+context (the context processors), never the view's.
+
+The first time a reading page is rendered for a content version, `reader_page` keeps its
+skeleton in the shared cache: the page cut at each personal part. Every later visitor with
+a session gets the skeleton with their own parts rendered into it, without the view
+running or the content being read again. The skeleton is keyed like a cached page (the
+address, the region asked for, the content version, the release), so it is never stale.
+Editors see drafts: their pages are always rendered whole.
+
+`tests/test_personal.py` holds the contract: on every reading page, the skeleton is the
+same for an anonymous reader, a guest and a signed-in learner, and a page built from it
+is the page the view renders.
+"""
+
+import logging
+import re
+import secrets
+
+from django import template
+from django.core.cache import cache
+from django.http import HttpRequest, HttpResponse
+from django.template.context import make_context
+from django.template.loader import get_template
+
+logger = logging.getLogger(__name__)
+
+# Marks around each personal part while a skeleton is being cut; random per process, so
+# no content can forge one (skeletons are stored already cut, never with marks).
+MARK = f"personal-{secrets.token_hex(8)}"
+PART = re.compile(rf"<!--{MARK}:([\w./-]+)-->.*?<!--/{MARK}-->", re.DOTALL)
+SKELETON_TIMEOUT = 60 * 60 * 24  # as cached pages: older versions are never asked again
+
+
+def marking(request: HttpRequest) -> bool:
+    return getattr(request, "personal_marks", False)
+
+
+def mark(template_name: str, html: str) -> str:
+    return f"<!--{MARK}:{template_name}-->{html}<!--/{MARK}-->"
+
+
+def cut(body: str) -> tuple[str, list[str]]:
+    """The page without marks (to send), and its skeleton: the text between personal
+    parts, alternating with the parts' template names."""
+    skeleton: list[str] = []
+    position = 0
+    for match in PART.finditer(body):
+        skeleton += [body[position : match.start()], match.group(1)]
+        position = match.end()
+    skeleton.append(body[position:])
+    if len(skeleton) == 1:
+        return body, skeleton
+    unmarked = re.sub(rf"<!--/?{MARK}(?::[\w./-]+)?-->", "", body)
+    return unmarked, skeleton
+
+
+def fill(request: HttpRequest, skeleton: list[str]) -> str:
+    """The page for this visitor: the skeleton with their own parts rendered in."""
+    context = make_context({}, request)
+    pieces = []
+    for index, piece in enumerate(skeleton):
+        if index % 2:
+            piece = get_template(piece).template.render(context)
+        pieces.append(piece)
+    return "".join(pieces)
+
+
+def skeleton_key(page_key: str) -> str:
+    return f"{page_key}:skeleton"
+
+
+def from_skeleton(request: HttpRequest, key: str) -> HttpResponse | None:
+    """The page built from its kept skeleton, or None when there is none yet."""
+    try:
+        kept = cache.get(key)
+    except Exception:
+        logger.warning("page cache unavailable: rendering the page")
+        return None
+    if kept is None:
+        return None
+    return HttpResponse(fill(request, kept["skeleton"]), content_type=kept["content_type"])
+
+
+def keep_skeleton(request: HttpRequest, response: HttpResponse, key: str | None) -> None:
+    """Take the marks out of a rendered page, and keep its skeleton under `key` (if any)."""
+    if response.streaming or not response.get("Content-Type", "").startswith("text/html"):
+        return
+    unmarked, skeleton = cut(response.content.decode(response.charset))
+    response.content = unmarked
+    if key is None or response.status_code != 200:
+        return
+    try:
+        kept = {"skeleton": skeleton, "content_type": response["Content-Type"]}
+        cache.set(key, kept, SKELETON_TIMEOUT)
+    except Exception:
+        logger.warning("page cache unavailable: skeleton not kept")
+
+
+class PersonalNode(template.Node):
+    def __init__(self, template_name: str):
+        self.template_name = template_name
+
+    def render(self, context) -> str:
+        engine_template = context.template.engine.get_template(self.template_name)
+        with context.push():
+            html = engine_template.render(context)
+        request = context.get("request")
+        return mark(self.template_name, html) if request and marking(request) else html

@@ -1,0 +1,161 @@
+"""Reading pages for visitors with a session, built from the shared skeleton (guide.personal).
+
+The contract: outside its `{% personal %}` parts, a reading page is the same for every
+visitor but an editor, so its skeleton can be shared; a page built from the skeleton is
+the page the view renders; the skeleton follows the content version.
+"""
+
+import re
+from http import HTTPStatus
+
+import pytest
+from django.core.cache import cache
+from django.test import Client, RequestFactory
+from django.urls import resolve, reverse
+
+from guide import personal
+from guide.models import ContentVersion, Skill
+from guide.pagecache import page_key
+from tests.factories import SESSION, site_urls
+
+HTMX = {"HTTP_HX_REQUEST": "true"}
+PASSWORD_FREE_TICK = {"done": "1", "next": "/"}
+TOKEN = re.compile(r'name="csrfmiddlewaretoken" value="[^"]+"')
+# Reading pages whose parts are all shared but for the marked ones (the roadmap and the
+# stage pages show the learner's ticks everywhere: they are rendered whole).
+EXTRA_URLS = [
+    reverse("guide:skills") + "?category=mlops",
+    reverse("guide:projects") + "?skill=convolutional-neural-networks",
+    reverse("guide:search") + "?q=python",
+    reverse("guide:salaries") + "?level=senior-level",
+]
+
+
+def shared_urls() -> list[str]:
+    urls = [url for url in site_urls() if resolve(url).url_name not in {"roadmap", "stage"}]
+    return urls + EXTRA_URLS
+
+
+def skeleton_of(url: str, **headers) -> list[str] | None:
+    path, _, query = url.partition("?")
+    request = RequestFactory().get(path, query_params=None, **headers)
+    request.META["QUERY_STRING"] = query
+    key = page_key(request, str(ContentVersion.current()))
+    kept = cache.get(personal.skeleton_key(key))
+    return kept and kept["skeleton"]
+
+
+def guest_client() -> Client:
+    guest = Client()
+    response = guest.post(
+        reverse("guide:tick-item", args=["programming-apis"]),
+        PASSWORD_FREE_TICK,
+        HTTP_ORIGIN="http://testserver",
+    )
+    assert response.status_code == HTTPStatus.FOUND
+    return guest
+
+
+def without_tokens(body: bytes) -> str:
+    return TOKEN.sub('name="csrfmiddlewaretoken" value="…"', body.decode())
+
+
+@pytest.mark.parametrize("headers", [{}, HTMX], ids=["page", "region"])
+def test_every_visitor_but_editors_shares_one_skeleton(client, ada, content, headers):
+    guest = guest_client()
+    learner = Client()
+    learner.force_login(ada)
+    for url in shared_urls():
+        skeletons = []
+        for visitor in (client, guest, learner):
+            cache.clear()
+            response = visitor.get(url, **headers)
+            assert response.status_code == HTTPStatus.OK, url
+            assert personal.MARK not in response.text
+            skeletons.append(skeleton_of(url, **headers))
+        assert skeletons[0] is not None, url
+        assert skeletons[0] == skeletons[1] == skeletons[2], url
+
+
+def test_the_skeleton_cuts_out_what_is_personal(client, ada, content):
+    client.get(reverse("guide:home"))
+    page = "".join(skeleton_of(reverse("guide:home"))[::2])
+    assert "Log in" not in page and "Sign up" not in page
+    assert "Machine Learning Engineer Career Path" in page
+    assert skeleton_of(reverse("guide:home"))[1::2] == [
+        "includes/account_nav.html",
+        "includes/messages.html",
+        "includes/continue.html",
+    ]
+
+
+@pytest.mark.parametrize("who", ["guest", "learner"])
+def test_a_page_from_the_skeleton_is_the_page_the_view_renders(
+    ada, content, django_assert_max_num_queries, who
+):
+    visitor = guest_client()
+    if who == "learner":
+        visitor.force_login(ada)
+        visitor.get("/")  # the day's session renewal, once
+    for url in shared_urls():
+        cache.clear()
+        rendered = visitor.get(url)
+        # The session, the user, the content version, where the learner left off.
+        with django_assert_max_num_queries(SESSION + 3):
+            built = visitor.get(url)
+        assert built.status_code == HTTPStatus.OK
+        assert without_tokens(built.content) == without_tokens(rendered.content), url
+        assert "no-store" in built["Cache-Control"] and "private" in built["Cache-Control"]
+        assert personal.MARK not in built.text
+
+
+def test_the_learner_sees_their_own_parts(ada, content):
+    learner = Client()
+    learner.force_login(ada)
+    guest = guest_client()
+    learner.get(reverse("guide:skills"))  # keeps the skeleton
+    page = guest.get(reverse("guide:skills")).text
+    assert "Signed in as" not in page and "Log in" in page
+    page = guest.get(reverse("guide:home")).text
+    assert "Continue where you left off" in page and "Signed in as" not in page
+    page = learner.get(reverse("guide:home")).text
+    assert "Signed in as <strong>ada</strong>" in page
+    assert "Continue where you left off" not in page  # ada has not ticked anything
+    assert 'name="csrfmiddlewaretoken"' in page  # the log-out form, for her alone
+
+
+def test_an_edit_moves_every_visitor_to_the_new_content(ada, content):
+    guest = guest_client()
+    url = reverse("guide:skills")
+    assert "Docker" in guest.get(url).text
+    assert "Docker" in guest.get(url).text  # from the skeleton
+    docker = Skill.objects.get(slug="docker")
+    docker.name = "Docker containers, renamed"
+    docker.save()
+    assert "Docker containers, renamed" in guest.get(url).text
+
+
+def test_editors_never_get_or_leave_a_skeleton(client, editor_client, content):
+    url = reverse("guide:skills")
+    Skill.objects.filter(slug="docker").update(published=False)
+    ContentVersion.bump()
+    page = editor_client.get(url).text
+    assert "Draft" in page and personal.MARK not in page
+    assert skeleton_of(url) is None
+    reader = client.__class__()
+    reader.get(url)
+    assert skeleton_of(url) is not None
+    again = editor_client.get(url).text
+    assert "Draft" in again and "Docker" in again
+
+
+@pytest.mark.parametrize(
+    "url",
+    [reverse("guide:section", args=["no-such-section"]), reverse("guide:skills") + "?category=x"],
+)
+def test_marks_never_reach_a_page_that_is_not_kept(client, ada, content, url):
+    client.force_login(ada)
+    response = client.get(url)
+    assert response.status_code in {HTTPStatus.NOT_FOUND, HTTPStatus.BAD_REQUEST}
+    assert personal.MARK not in response.text
+    assert "Signed in as" in response.text
