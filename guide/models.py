@@ -47,20 +47,15 @@ class ContentListQuerySet(ContentQuerySet):
         return self.prefetch_related(models.Prefetch("items", ListItem.objects.visible(drafts)))
 
 
-class SkillCategoryQuerySet(ContentQuerySet):
-    def with_skills(self, skills: models.QuerySet, *, drafts: bool):
-        """Attach `shown_skills`: the category's skills among `skills`, with their stages."""
-        stages = RoadmapStage.objects.visible(drafts)
-        skills = skills.prefetch_related(models.Prefetch("stages", stages))
-        return self.prefetch_related(models.Prefetch("skills", skills, to_attr="shown_skills"))
-
-
 class RoadmapStageQuerySet(ContentQuerySet):
     def with_items(self, drafts: bool):
-        """Attach the stage's items, each with its project (None when a reader may not see it)."""
-        projects = PortfolioProject.objects.visible(drafts)
-        items = ChecklistItem.objects.visible(drafts).prefetch_related(
-            models.Prefetch("project", projects)
+        """Attach the stage's items, each with `shown_project`: its project, read in the
+        same query (None when there is none, or a reader may not see it)."""
+        shown = Q(project__isnull=False) if drafts else Q(project__published=True)
+        items = (
+            ChecklistItem.objects.visible(drafts)
+            .annotate(shown_project=models.FilteredRelation("project", condition=shown))
+            .select_related("shown_project")
         )
         return self.prefetch_related(models.Prefetch("items", items))
 
@@ -265,8 +260,6 @@ class SkillCategory(Content):
     name = models.CharField(max_length=200)
     intro = models.TextField(blank=True, help_text="Text before the skills, in Markdown.")
     outro = models.TextField(blank=True, help_text="Text after the skills, in Markdown.")
-
-    objects = SkillCategoryQuerySet.as_manager()
 
     class Meta:
         ordering = ["position"]

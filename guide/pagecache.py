@@ -165,8 +165,13 @@ def reader_page(view=None, *, shared: bool = True):
 
 def is_reader_page(request: HttpRequest) -> bool:
     """Whether the address is a reading page's: only those are looked for in the cache."""
+    return resolves_to_reader_page(request.path_info)
+
+
+@lru_cache(maxsize=4096)
+def resolves_to_reader_page(path: str) -> bool:
     try:
-        match = resolve(request.path_info)
+        match = resolve(path)
     except Resolver404:
         return False
     return getattr(match.func, "reader_page", False)

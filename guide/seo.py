@@ -13,6 +13,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from functools import cached_property
 
+from django.core.cache import cache
 from django.db.models import QuerySet
 from django.http import HttpRequest
 from django.templatetags.static import static
@@ -22,6 +23,8 @@ from django.utils.html import strip_tags
 from guide import structured
 from guide.history import last_changed
 from guide.markdown import render_markdown
+from guide.pagecache import PAGE_TIMEOUT, request_version
+from guide.visibility import is_editor
 
 SITE_NAME = "ML Engineer Career Path"
 TITLE_LIMIT = 65  # search results show about 60 characters
@@ -108,9 +111,16 @@ class PageMeta:
 
     @cached_property
     def updated(self) -> datetime | None:
+        """When what the page shows last changed: worked out once per content version."""
         if self.known_updated or not self.sources:
             return self.known_updated
-        return last_changed(*self.sources)
+        drafts = is_editor(self.request)
+        key = f"updated:{request_version(self.request)}:{int(drafts)}:{self.path}"
+        kept = cache.get(key)
+        if kept is None:
+            kept = (last_changed(*self.sources),)
+            cache.set(key, kept, PAGE_TIMEOUT)
+        return kept[0]
 
     @property
     def image_width(self) -> int:

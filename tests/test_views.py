@@ -22,8 +22,8 @@ QUERY_BUDGETS = {
     reverse("guide:section", args=["what-does-a-machine-learning-engineer-do"]): 3
     + LAST_CHANGED
     + VERSION,
-    reverse("guide:section", args=["essential-skills"]): 5 + LAST_CHANGED + VERSION,
-    reverse("guide:section", args=["career-roadmap"]): 5 + LAST_CHANGED + VERSION,
+    reverse("guide:section", args=["essential-skills"]): 4 + LAST_CHANGED + VERSION,
+    reverse("guide:section", args=["career-roadmap"]): 4 + LAST_CHANGED + VERSION,
     reverse("guide:section", args=["salary-expectations"]): 3 + LAST_CHANGED + VERSION,
     reverse("guide:section", args=["certifications"]): 3 + LAST_CHANGED + VERSION,
 }

@@ -33,7 +33,6 @@ from guide.models import (
     SalaryBand,
     Section,
     Skill,
-    SkillCategory,
 )
 from guide.pagecache import reader_page
 from guide.search import search, suggestion
@@ -50,12 +49,7 @@ def feature_context(feature: str, *, drafts: bool) -> dict:
     """The structured content a section shows after its text."""
     match feature:
         case Section.Feature.SKILLS:
-            skills = Skill.objects.visible(drafts)
-            return {
-                "categories": SkillCategory.objects.visible(drafts).with_skills(
-                    skills, drafts=drafts
-                )
-            }
+            return {"categories": Skill.objects.visible(drafts).by_category(drafts=drafts)}
         case Section.Feature.ROADMAP:
             return {"stages": RoadmapStage.objects.visible(drafts).with_items(drafts)}
         case Section.Feature.CAREER:
