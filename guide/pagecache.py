@@ -20,8 +20,10 @@ compressed by the app (BREACH).
 import gzip
 import hashlib
 import logging
+from collections.abc import Callable
 from functools import lru_cache, wraps
 from http import HTTPStatus
+from typing import Any
 from urllib.parse import parse_qsl, urlencode
 
 import brotli
@@ -102,6 +104,24 @@ def request_version(request: HttpRequest) -> int:
     if version is None:
         version = request.content_version = content_version()
     return version
+
+
+def per_version(request: HttpRequest, name: str, compute: Callable[[], Any]) -> Any:
+    """`compute()`, worked out once per content version (and release) for every process
+    and node: kept in the shared cache under `name`, which says what it depends on."""
+    key = f"version:{request_version(request)}:{release()}:{name}"
+    try:
+        kept = cache.get(key)
+    except Exception:
+        logger.warning("page cache unavailable: computing %s", name)
+        return compute()
+    if kept is None:
+        kept = (compute(),)  # a tuple, so that None can be kept too
+        try:
+            cache.set(key, kept, PAGE_TIMEOUT)
+        except Exception:
+            logger.warning("page cache unavailable: %s not kept", name)
+    return kept[0]
 
 
 def reader_etag(request: HttpRequest, *args, **kwargs) -> str | None:

@@ -1,4 +1,4 @@
-"""Reading pages for visitors with a session: the shared page, with their own parts put in.
+"""Pages for visitors with a session: what is shared rendered once, their own parts put in.
 
 A reading page is the same for everyone but for a few marked parts: the account links,
 pending messages, "continue where you left off". Templates mark each such part with
@@ -15,8 +15,15 @@ Editors see drafts: their pages are always rendered whole.
 `tests/test_personal.py` holds the contract: on every reading page, the skeleton is the
 same for an anonymous reader, a guest and a signed-in learner, and a page built from it
 is the page the view renders.
+
+The roadmap and the stage pages are the other way round: the learner's ticks are all over
+them. There, `{% shared "name" key… %}` marks a part that is the same for every learner
+whose keys are the same (a stage's checklist, keyed on which of its items are done): it is
+rendered once per content version and kept, with the CSRF token left out and put in for
+each request, so no token is ever shared.
 """
 
+import hashlib
 import logging
 import re
 import secrets
@@ -26,6 +33,7 @@ from django.core.cache import cache
 from django.http import HttpRequest, HttpResponse
 from django.template.context import make_context
 from django.template.loader import get_template
+from django.utils.safestring import mark_safe
 
 logger = logging.getLogger(__name__)
 
@@ -34,6 +42,8 @@ logger = logging.getLogger(__name__)
 MARK = f"personal-{secrets.token_hex(8)}"
 PART = re.compile(rf"<!--{MARK}:([\w./-]+)-->.*?<!--/{MARK}-->", re.DOTALL)
 SKELETON_TIMEOUT = 60 * 60 * 24  # as cached pages: older versions are never asked again
+# Where a shared part's CSRF token goes (a NUL: no text of the guide can hold one).
+TOKEN_SLOT = "\x00csrf-token\x00"
 
 
 def marking(request: HttpRequest) -> bool:
@@ -111,3 +121,37 @@ class PersonalNode(template.Node):
             html = engine_template.render(context)
         request = context.get("request")
         return mark(self.template_name, html) if request and marking(request) else html
+
+
+class SharedNode(template.Node):
+    """A part rendered once per content version and release for each set of keys."""
+
+    def __init__(self, nodelist, keys):
+        self.nodelist = nodelist
+        self.keys = keys
+
+    def render(self, context) -> str:
+        from guide.pagecache import release, request_version  # guide.pagecache uses this
+
+        request = context.get("request")
+        if request is None:
+            return self.nodelist.render(context)
+        values = [request_version(request), release(), context.get("show_drafts", False)]
+        values += [key.resolve(context) for key in self.keys]
+        digest = hashlib.sha256("\n".join(map(str, values)).encode()).hexdigest()
+        key = f"shared:{digest}"
+        try:
+            html = cache.get(key)
+        except Exception:
+            logger.warning("page cache unavailable: rendering the part")
+            html = None
+        if html is None:
+            with context.push(csrf_token=TOKEN_SLOT):
+                html = self.nodelist.render(context)
+            try:
+                cache.set(key, html, SKELETON_TIMEOUT)
+            except Exception:
+                logger.warning("page cache unavailable: part not kept")
+        if TOKEN_SLOT in html:
+            html = html.replace(TOKEN_SLOT, str(context.get("csrf_token", "")))
+        return mark_safe(html)  # noqa: S308 - rendered by the template engine above

@@ -22,6 +22,7 @@ from django.contrib.sessions.backends.base import SessionBase
 from django.db import transaction
 from django.db.models import Exists
 from django.utils import timezone
+from django.utils.timezone import localdate
 
 from guide.models import (
     ChecklistItem,
@@ -187,6 +188,14 @@ class StageProgress:
     def completed_at(self) -> datetime | None:
         """When the stage's last item was ticked, once every item is."""
         return max(entry.done_at for entry in self.items) if self.done else None
+
+    @property
+    def state(self) -> str:
+        """All that a learner's view of the stage depends on: which items are done, and
+        the day the stage was completed (the key of its shared rendering)."""
+        done = ",".join(str(entry.item.pk) for entry in self.items if entry.done)
+        completed = localdate(self.completed_at).isoformat() if self.completed_at else ""
+        return f"{self.stage.pk}:{done}:{completed}"
 
 
 @dataclass

@@ -13,7 +13,6 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from functools import cached_property
 
-from django.core.cache import cache
 from django.db.models import QuerySet
 from django.http import HttpRequest
 from django.templatetags.static import static
@@ -23,7 +22,7 @@ from django.utils.html import strip_tags
 from guide import structured
 from guide.history import last_changed
 from guide.markdown import render_markdown
-from guide.pagecache import PAGE_TIMEOUT, request_version
+from guide.pagecache import per_version
 from guide.visibility import is_editor
 
 SITE_NAME = "ML Engineer Career Path"
@@ -115,12 +114,8 @@ class PageMeta:
         if self.known_updated or not self.sources:
             return self.known_updated
         drafts = is_editor(self.request)
-        key = f"updated:{request_version(self.request)}:{int(drafts)}:{self.path}"
-        kept = cache.get(key)
-        if kept is None:
-            kept = (last_changed(*self.sources),)
-            cache.set(key, kept, PAGE_TIMEOUT)
-        return kept[0]
+        name = f"updated:{int(drafts)}:{self.path}"
+        return per_version(self.request, name, lambda: last_changed(*self.sources))
 
     @property
     def image_width(self) -> int:

@@ -9,6 +9,7 @@ import re
 from http import HTTPStatus
 
 import pytest
+from django.contrib.auth import get_user_model
 from django.core.cache import cache
 from django.test import Client, RequestFactory
 from django.urls import resolve, reverse
@@ -159,3 +160,26 @@ def test_marks_never_reach_a_page_that_is_not_kept(client, ada, content, url):
     assert response.status_code in {HTTPStatus.NOT_FOUND, HTTPStatus.BAD_REQUEST}
     assert personal.MARK not in response.text
     assert "Signed in as" in response.text
+
+
+def test_shared_checklists_carry_each_learners_own_token(ada, content):
+    """A stage's checklist is rendered once for every learner with the same ticks; the
+    CSRF token in its forms is still each learner's own."""
+    bob = get_user_model().objects.create_user("bob", "bob@example.org", "bob horse 1")
+    pages = {}
+    for user in (ada, bob):
+        learner = Client(enforce_csrf_checks=True)
+        learner.force_login(user)
+        pages[user.username] = (learner, learner.get(reverse("guide:roadmap")).text)
+    token = {name: TOKEN.search(page).group() for name, (_, page) in pages.items()}
+    assert token["ada"] != token["bob"]
+    learner, _ = pages["bob"]
+    tick = reverse("guide:tick-item", args=["programming-apis"])
+    value = {name: found.split('value="')[1][:-1] for name, found in token.items()}
+    refused = learner.post(tick, {"done": "1", "csrfmiddlewaretoken": value["ada"]})
+    assert refused.status_code == HTTPStatus.FORBIDDEN
+    saved = learner.post(tick, {"done": "1", "csrfmiddlewaretoken": value["bob"]})
+    assert saved.status_code == HTTPStatus.FOUND
+    page = learner.get(reverse("guide:roadmap")).text
+    assert "Mark ‘APIs’ as not done" in page
+    assert "Mark ‘APIs’ as not done" not in pages["ada"][0].get(reverse("guide:roadmap")).text

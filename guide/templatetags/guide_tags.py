@@ -6,7 +6,7 @@ from django.utils.html import format_html
 from django.utils.safestring import mark_safe
 
 from guide.markdown import render_markdown
-from guide.personal import PersonalNode
+from guide.personal import PersonalNode, SharedNode
 
 register = template.Library()
 
@@ -45,3 +45,15 @@ def personal(parser, token):
     if len(bits) != 2 or bits[1][0] not in "\"'" or bits[1][0] != bits[1][-1]:
         raise template.TemplateSyntaxError('Use {% personal "template name" %}.')
     return PersonalNode(bits[1][1:-1])
+
+
+@register.tag
+def shared(parser, token):
+    """`{% shared "name" key… %}…{% endshared %}`: a part of a learner's page rendered once
+    per content version for every learner whose keys are the same (guide.personal)."""
+    bits = token.split_contents()[1:]
+    if not bits:
+        raise template.TemplateSyntaxError('Use {% shared "name" key… %}.')
+    nodelist = parser.parse(("endshared",))
+    parser.delete_first_token()
+    return SharedNode(nodelist, [parser.compile_filter(bit) for bit in bits])

@@ -24,7 +24,7 @@ from guide.csrf import origin_checked_first_post
 from guide.forms import NoteForm, ResetForm, ShareForm, TickForm
 from guide.limits import limit_new_guest_sessions
 from guide.models import ChecklistItem, ProgressShare, RoadmapStage, Section, Skill
-from guide.pagecache import has_private_state, reader_page
+from guide.pagecache import has_private_state, per_version, reader_page
 from guide.seo import Crumb, PageMeta, describe, listing, page_title, plain_text
 from guide.views.helpers import HtmxHttpRequest, bad_request, neighbours, section_for
 from guide.visibility import is_editor
@@ -41,7 +41,11 @@ def learner_progress(request: HtmxHttpRequest, *, drafts: bool, with_notes: bool
     A visitor without a session who is reading has no ticks: their session is left
     unread, so the page is the same for all of them and can be cached whole.
     """
-    stages = list(RoadmapStage.objects.visible(drafts).with_items(drafts))
+    stages = per_version(
+        request,
+        f"roadmap:{int(drafts)}",
+        lambda: list(RoadmapStage.objects.visible(drafts).with_items(drafts)),
+    )
     if request.method in {"GET", "HEAD"} and not has_private_state(request):
         return rules.roadmap_progress(owner=None, stages=stages)
     notes = rules.notes_by_stage(user=request.user, drafts=drafts) if with_notes else None
