@@ -372,10 +372,13 @@ def search_page(request: HtmxHttpRequest) -> HttpResponse:
 
     def results(q: str = "") -> dict:
         hits = search(q, drafts=drafts)
+        # No entry holds every word: the hits hold some of them, and the page says so.
+        some_words = bool(hits) and not hits[0].every_word
         suggested = suggestion(q) if q and not hits else None
         return {
             "query": q,
             "hits": hits,
+            "some_words": some_words,
             "count": len(hits) if q else None,
             "suggested": suggested,
         }
