@@ -296,6 +296,8 @@ def test_an_editor_adds_a_synonym_and_the_next_search_finds_it(editor_client, sy
     assert response.status_code == HTTPStatus.FOUND
     synonym = SearchSynonym.objects.get(term="PTL")
     assert synonym.history.count() == 1
+    history = editor_client.get(reverse("admin:guide_searchsynonym_history", args=[synonym.pk]))
+    assert history.status_code == HTTPStatus.OK
     assert "PyTorch" in [strip_tags(hit.title) for hit in search("ptl", drafts=False)]
     synonym.delete()
     assert search("ptl", drafts=False) == []

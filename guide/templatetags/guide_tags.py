@@ -34,3 +34,12 @@ DRAFT_BADGE = mark_safe(' <span class="draft-badge">Draft</span>')  # noqa: S308
 def draft_badge(row) -> str:
     """The "Draft" badge after an unpublished row's name (editors alone see drafts)."""
     return "" if row.published else DRAFT_BADGE
+
+
+NUMBER_WORDS = ["no", "one", "two", "three", "four", "five", "six", "seven", "eight", "nine"]
+
+
+@register.filter
+def in_words(number: int) -> str:
+    """A count as prose writes it: words up to nine, digits above ("six", "12")."""
+    return NUMBER_WORDS[number] if 0 <= number < len(NUMBER_WORDS) else str(number)
