@@ -26,6 +26,7 @@ from guide.models import (
     Provider,
     RoadmapStage,
     SalaryBand,
+    SearchSynonym,
     Section,
     Skill,
     SkillCategory,
@@ -312,6 +313,14 @@ class CertificationAdmin(ContentAdmin):
     search_fields = ("name", "description", "provider__name")
     prepopulated_fields = {"slug": ("name",)}
     markdown_fields = ("description",)
+
+
+# Search synonyms (issue 12, item 10): a small list editors keep, with its history.
+@admin.register(SearchSynonym)
+class SearchSynonymAdmin(SafeSearch, SimpleHistoryAdmin):
+    list_display = ("term", "meanings")
+    search_fields = ("term", "meanings")
+    fields = ("term", "meanings")
 
 
 @admin.register(Completion)

@@ -1,57 +1,42 @@
-"""The salary chart: each band's range as a bar on one dollar axis, drawn as SVG by a template."""
+"""The salary chart: each band's range as a bar on one dollar axis.
+
+Positions are percentages of the plot's width, drawn by a template as one small SVG per
+row with its label in HTML beside or above it: nothing is scaled down to fit a phone, so
+the labels keep the page's text size at any width (an SVG with a viewBox shrinks its text
+with its width).
+"""
 
 import math
 from dataclasses import dataclass
 
 from guide.models import SalaryBand
 
-WIDTH = 640
-LABEL_WIDTH = 130
-PLOT_LEFT = LABEL_WIDTH + 10
-PLOT_RIGHT = WIDTH - 30
-ROW_HEIGHT = 40
-BAR_HEIGHT = 20
-TOP = 10
-AXIS_HEIGHT = 30
+PLOT_RIGHT = 90.0  # percent: the axis's top amount; the rest holds an open range's arrow
+OPEN_TAIL = 5.0  # percent of dashed line past an open-ended maximum
+MIN_WIDTH = 0.5  # percent: the narrowest bar still shows
 TICK_STEP = 100_000
-OPEN_TAIL = 22  # pixels of dashed line past an open-ended maximum
-ARROW_SIZE = 7  # the open end's arrowhead: a triangle this many pixels deep
-BAR_RADIUS = 3
-TICK_LABEL_GAP = 18  # from the axis down to the tick labels' baseline
 
 
 @dataclass(frozen=True)
 class Bar:
     label: str
     range_label: str
-    anchor: str
-    x: int
-    width: int
-    y: int
-    height: int
-    radius: int
-    text_y: int
+    x: float  # percent
+    width: float  # percent
     open_ended: bool
-    tail_start: int
-    tail_end: int
-    tail_y: int
-    arrow: str  # the arrowhead's SVG path
+    tail_start: float  # percent
+    tail_end: float  # percent
 
 
 @dataclass(frozen=True)
 class Tick:
-    x: int
+    x: float  # percent
     label: str
+    anchor: str  # the label's text-anchor: the end ticks stay inside the plot
 
 
 @dataclass(frozen=True)
 class Chart:
-    width: int
-    height: int
-    plot_top: int
-    axis_y: int
-    tick_label_y: int
-    label_x: int
     bars: list[Bar]
     ticks: list[Tick]
     description: str
@@ -66,56 +51,37 @@ def salary_chart(bands: list[SalaryBand], *, axis_top: int) -> Chart:
     maximum of every band, so that a filtered chart keeps the same scale)."""
     top_amount = max([axis_top, *(band.max_usd for band in bands)])
     axis_max = max(TICK_STEP, math.ceil(top_amount / TICK_STEP) * TICK_STEP)
-    scale = (PLOT_RIGHT - PLOT_LEFT - OPEN_TAIL) / axis_max
 
-    def x_of(amount: int) -> int:
-        return round(PLOT_LEFT + amount * scale)
+    def x_of(amount: int) -> float:
+        return round(amount * PLOT_RIGHT / axis_max, 2)
 
     bars = []
-    for row, band in enumerate(bands):
-        y = TOP + row * ROW_HEIGHT + (ROW_HEIGHT - BAR_HEIGHT) // 2
+    for band in bands:
         start, end = x_of(band.min_usd), x_of(band.max_usd)
-        width = max(end - start, 2)
-        text_y = y + BAR_HEIGHT // 2 + 5
-        tail_end = end + OPEN_TAIL
+        width = round(max(end - start, MIN_WIDTH), 2)
         bars.append(
             Bar(
                 label=band.level,
                 range_label=band.range_label,
-                anchor=band.anchor,
                 x=start,
                 width=width,
-                y=y,
-                height=BAR_HEIGHT,
-                radius=BAR_RADIUS,
-                text_y=text_y,
                 open_ended=band.max_is_open,
-                tail_start=start + width,
-                tail_end=tail_end,
-                tail_y=text_y - 5,
-                arrow=(
-                    f"M{tail_end} {y + 3} l{ARROW_SIZE} {ARROW_SIZE} l-{ARROW_SIZE} {ARROW_SIZE} z"
-                ),
+                tail_start=round(start + width, 2),
+                tail_end=round(start + width + OPEN_TAIL, 2),
             )
         )
-    axis_y = TOP + len(bands) * ROW_HEIGHT
+    amounts = range(0, axis_max + 1, TICK_STEP)
     ticks = [
-        Tick(x=x_of(amount), label=dollars_short(amount))
-        for amount in range(0, axis_max + 1, TICK_STEP)
+        Tick(
+            x=x_of(amount),
+            label=dollars_short(amount),
+            anchor="start" if amount == 0 else "middle",
+        )
+        for amount in amounts
     ]
     description = "; ".join(
         f"{band.level}: ${band.min_usd:,} to ${band.max_usd:,}"
         + (" or more" if band.max_is_open else "")
         for band in bands
     )
-    return Chart(
-        width=WIDTH,
-        height=axis_y + AXIS_HEIGHT,
-        plot_top=TOP,
-        axis_y=axis_y,
-        tick_label_y=axis_y + TICK_LABEL_GAP,
-        label_x=LABEL_WIDTH,
-        bars=bars,
-        ticks=ticks,
-        description=description,
-    )
+    return Chart(bars=bars, ticks=ticks, description=description)

@@ -5,6 +5,7 @@ filter. Anything else that is not understood makes the form invalid, and the vie
 answers 400 with the form's messages.
 """
 
+import re
 import unicodedata
 from urllib.parse import urlencode
 
@@ -68,19 +69,27 @@ class ContentChoice(forms.ModelChoiceField):
     """A choice among the content rows the visitor may see, by slug (or another key);
     an unknown value names what was not found. The form sets the rows (`VisibleChoices`).
 
+    A value shaped like a key that names no row the visitor may see (a link shared before
+    the row was unpublished or deleted) is "gone": its message says it is not in the guide
+    now, without telling a draft from a row that never was.
+
     The rows are read once, in one query, for both the options and the check of a value.
     """
 
     iterator = RowChoices
 
-    def __init__(self, model, *, noun: str, to_field_name: str = "slug", **kwargs):
+    def __init__(self, model, *, noun: str, to_field_name: str = "slug", gone: str = "", **kwargs):
         kwargs.setdefault("required", False)
         kwargs.setdefault(
             "error_messages",
-            {"invalid_choice": f"There is no {noun} “%(value)s”. Choose one from the list."},
+            {
+                "invalid_choice": f"There is no {noun} “%(value)s”. Choose one from the list.",
+                "gone": gone or f"There is no {noun} “%(value)s” in the guide now.",
+            },
         )
         super().__init__(queryset=None, to_field_name=to_field_name, **kwargs)
         self.model = model
+        self.key_pattern = r"[0-9]{1,5}" if to_field_name == "number" else r"[-a-z0-9_]{1,100}"
 
     def rows(self) -> dict:
         if getattr(self, "_rows", None) is None:
@@ -98,11 +107,8 @@ class ContentChoice(forms.ModelChoiceField):
             return None
         row = self.rows().get(str(value))
         if row is None:
-            raise ValidationError(
-                self.error_messages["invalid_choice"],
-                code="invalid_choice",
-                params={"value": value},
-            )
+            code = "gone" if re.fullmatch(self.key_pattern, str(value)) else "invalid_choice"
+            raise ValidationError(self.error_messages[code], code=code, params={"value": value})
         return row
 
 
@@ -125,7 +131,9 @@ class FilterForm(NoColon, VisibleChoices, forms.Form):
         """Let each field ask htmx for fresh results as it changes (text after a pause).
 
         The requests come from the fields, not the form, so that a select's change and a
-        text field's typing each make exactly one request and one history entry.
+        text field's typing each make exactly one request. While choosing, each replaces
+        the address (it stays shareable and reloadable) instead of adding a history entry:
+        only submitting the form pushes one, so Back leaves the page in one press.
         """
         for field in self.fields.values():
             is_select = isinstance(field.widget, forms.Select)
@@ -136,6 +144,9 @@ class FilterForm(NoColon, VisibleChoices, forms.Form):
                     "data-hx-trigger": (
                         "change" if is_select else "input changed delay:400ms, search"
                     ),
+                    # The form pushes a history entry (on submit); its fields only replace.
+                    "data-hx-push-url": "false",
+                    "data-hx-replace-url": "true",
                 }
             )
 
@@ -159,6 +170,33 @@ class FilterForm(NoColon, VisibleChoices, forms.Form):
         for name in self.with_control & set(self.fields):
             self.add_error(name, "Remove the control characters from this value.")
         return cleaned
+
+    def only_gone(self) -> bool:
+        """Whether every problem is a value that is not in the guide now (a shared link)."""
+        problems = [error for errors in self.errors.as_data().values() for error in errors]
+        return bool(problems) and all(error.code == "gone" for error in problems)
+
+    def problems(self) -> list[dict]:
+        """Each field's messages with the address that drops that field, keeping the rest."""
+        found = []
+        for field in self:
+            if not field.errors:
+                continue
+            others = [
+                (name, value)
+                for name, values in self.data.lists()
+                if name != field.name and name in self.fields
+                for value in values
+                if value
+            ]
+            found.append(
+                {
+                    "field": field,
+                    "errors": field.errors,
+                    "remove_query": f"?{urlencode(others)}" if others else "",
+                }
+            )
+        return found
 
     def filters(self) -> dict:
         """The valid, non-empty filters (content rows for the choices)."""
@@ -191,6 +229,7 @@ class SkillFilterForm(FilterForm):
     stage = ContentChoice(
         RoadmapStage,
         noun="roadmap stage",
+        gone="Stage %(value)s is not in the guide now.",
         to_field_name="number",
         empty_label="Any stage",
         label="Taught in stage",

@@ -2,14 +2,18 @@
 
 Both databases stem English words, match prefixes so results come as one types, weigh
 titles above bodies, and return the same `Hit`s, title matches first, with escaped,
-highlighted snippets. A query that finds nothing gets a spelling suggestion.
+highlighted snippets. When no entry holds every word, the entries holding any of them are
+returned, marked (`Hit.every_word`). A query that finds nothing whole gets a spelling
+suggestion.
 
 The search runs on an index of the text readers see (Markdown rendered and sanitised,
 tags and link addresses left out), one `SearchEntry` per piece of content, drafts marked:
-a word that only the sanitiser's input or a link holds finds nothing. The index is rebuilt
-when the content version has moved on since it was built (after any edit or load). A search
-is one query: PostgreSQL's full-text search on a GIN-indexed vector (web-search syntax
-when the query uses it), SQLite's FTS5 elsewhere.
+a word that only the sanitiser's input or a link holds finds nothing. Editors' search
+synonyms ("LLM": "large language models") are written into the index beside the text that
+says either, so a search reads no synonyms. The index is rebuilt when the content version
+has moved on since it was built (after any edit or load). A search is one query, for every
+word and for any word at once: PostgreSQL's full-text search on a GIN-indexed vector
+(web-search syntax when the query uses it), SQLite's FTS5 elsewhere.
 """
 
 import difflib
@@ -20,7 +24,7 @@ from dataclasses import dataclass
 
 from django.contrib.postgres.search import SearchQuery, SearchRank, SearchVector
 from django.db import connection, transaction
-from django.db.models import F, QuerySet
+from django.db.models import BooleanField, ExpressionWrapper, F, Q, QuerySet
 from django.utils.html import escape, strip_tags
 from django.utils.safestring import SafeString, mark_safe
 
@@ -36,6 +40,7 @@ from guide.models import (
     RoadmapStage,
     SalaryBand,
     SearchEntry,
+    SearchSynonym,
     SearchWord,
     Section,
     Skill,
@@ -196,13 +201,45 @@ class Hit:
     title_score: int  # 2: the title is the query, 1: it holds every word, 0: body only
     rank: float
     order: int
+    every_word: bool = True  # False: a fallback hit, holding only some of the words
 
 
-def title_score(title: str, words: list[str]) -> int:
+def title_score(title: str, words: list[str], meanings: dict[str, list[str]]) -> int:
     if words_of(title) == words:
         return 2
     lowered = title.lower()
-    return int(all(word in lowered for word in words))
+    return int(
+        all(any(form in lowered for form in [word, *meanings.get(word, [])]) for word in words)
+    )
+
+
+def mentions(text: str, form: str) -> bool:
+    """Whether lower-cased `text` says `form` as whole words (a plural too)."""
+    return re.search(rf"(?<!\w){re.escape(form)}(?:s|es)?(?!\w)", text) is not None
+
+
+def aliases_of(text: str, synonyms: list[SearchSynonym]) -> str:
+    """The synonyms that `text` says in one of their forms, one "term: meaning; ..." a line."""
+    lowered = text.lower()
+    lines = []
+    for synonym in synonyms:
+        forms = synonym.forms()
+        if any(mentions(lowered, form) for form in forms):
+            lines.append(f"{forms[0]}: {'; '.join(forms[1:])}")
+    return "\n".join(lines)
+
+
+def meanings_in(aliases: str, words: list[str]) -> dict[str, list[str]]:
+    """For each query word that names a synonym of an entry, the synonym's other forms
+    (what to highlight for it)."""
+    found: dict[str, list[str]] = {}
+    for line in aliases.splitlines():
+        term, _, rest = line.partition(": ")
+        forms = [term, *rest.split("; ")]
+        for word in words:
+            if any(form.startswith(word) for form in forms):
+                found.setdefault(word, []).extend(form for form in forms if form != word)
+    return found
 
 
 def body_text(row, source: Source) -> str:
@@ -217,18 +254,24 @@ def body_text(row, source: Source) -> str:
     return " ".join(value for value in values if value)
 
 
-def entries_of(source: Source, order: int, published: set) -> list[SearchEntry]:
-    return [
-        SearchEntry(
-            kind=source.kind,
-            title=source.heading(row),
-            body=body_text(row, source),
-            url=source.url(row),
-            published=row.pk in published,
-            order=order + number,
+def entries_of(
+    source: Source, order: int, published: set, synonyms: list[SearchSynonym]
+) -> list[SearchEntry]:
+    entries = []
+    for number, row in enumerate(source.queryset()):
+        title, body = source.heading(row), body_text(row, source)
+        entries.append(
+            SearchEntry(
+                kind=source.kind,
+                title=title,
+                body=body,
+                aliases=aliases_of(f"{title} {body}", synonyms),
+                url=source.url(row),
+                published=row.pk in published,
+                order=order + number,
+            )
         )
-        for number, row in enumerate(source.queryset())
-    ]
+    return entries
 
 
 def rebuild_index() -> None:
@@ -243,9 +286,10 @@ def rebuild_index() -> None:
         if state.indexed_version == state.version:
             return  # another request rebuilt it meanwhile
         entries = []
+        synonyms = list(SearchSynonym.objects.all())
         for source in SOURCES:
             published = set(source.queryset().published().values_list("pk", flat=True))
-            entries += entries_of(source, len(entries), published)
+            entries += entries_of(source, len(entries), published, synonyms)
         SearchEntry.objects.all().delete()
         SearchEntry.objects.bulk_create(entries)
         words = {word for entry in entries for word in words_of(f"{entry.title} {entry.body}")}
@@ -254,14 +298,14 @@ def rebuild_index() -> None:
         if connection.vendor == "postgresql":
             SearchEntry.objects.update(
                 vector=SearchVector("title", weight="A", config="english")
-                + SearchVector("body", weight="B", config="english")
+                + SearchVector("body", "aliases", weight="B", config="english")
             )
         else:
             with connection.cursor() as cursor:
                 cursor.execute(f"DELETE FROM {FTS}")
                 cursor.execute(
-                    f"INSERT INTO {FTS} (rowid, title, body) SELECT id, title, body "
-                    "FROM guide_searchentry"
+                    f"INSERT INTO {FTS} (rowid, title, body) "
+                    "SELECT id, title, body || ' ' || aliases FROM guide_searchentry"
                 )
         ContentVersion.objects.filter(pk=1).update(indexed_version=state.version)
 
@@ -279,51 +323,72 @@ def is_web_search(text: str) -> bool:
 
 
 def matching_entries(text: str, *, drafts: bool) -> list[SearchEntry]:
-    """Entries matching `text`, best first: one query on the index."""
+    """Entries matching any word of `text`, best first, each with `every_word`: whether it
+    holds them all (web-search syntax: exactly what it asks). One query on the index."""
     entries = SearchEntry.objects.all() if drafts else SearchEntry.objects.filter(published=True)
+    words = words_of(text)
     if connection.vendor == "postgresql":
         if is_web_search(text):
-            query = SearchQuery(text, search_type="websearch", config="english")
-        else:  # as one types: every word, each a prefix
-            prefixes = " & ".join(f"{word}:*" for word in words_of(text))
-            query = SearchQuery(prefixes, search_type="raw", config="english")
+            every = some = SearchQuery(text, search_type="websearch", config="english")
+        else:  # as one types: each word a prefix
+            every = SearchQuery(
+                " & ".join(f"{word}:*" for word in words), search_type="raw", config="english"
+            )
+            some = SearchQuery(
+                " | ".join(f"{word}:*" for word in words), search_type="raw", config="english"
+            )
         return list(
-            entries.filter(vector=query)
-            .annotate(rank=SearchRank(F("vector"), query))
-            .order_by("-rank", "order")
+            entries.filter(vector=some)
+            .annotate(
+                rank=SearchRank(F("vector"), some),
+                every_word=ExpressionWrapper(Q(vector=every), output_field=BooleanField()),
+            )
+            .order_by("-every_word", "-rank", "order")
         )
     # FTS5: each word a quoted prefix (quotes make any word a plain token).
-    match = " ".join(f'"{word}"*' for word in words_of(text))
+    prefixes = [f'"{word}"*' for word in words]
     published = "" if drafts else "AND e.published"
     return list(
         SearchEntry.objects.raw(
-            f"SELECT e.*, -bm25({FTS}, 10.0, 1.0) AS rank FROM guide_searchentry e "
-            f"JOIN {FTS} ON {FTS}.rowid = e.id WHERE {FTS} MATCH %s {published} "
-            'ORDER BY rank DESC, e."order"',
-            [match],
+            f"SELECT e.*, -bm25({FTS}, 10.0, 1.0) AS rank, "
+            f"e.id IN (SELECT rowid FROM {FTS} WHERE {FTS} MATCH %s) AS every_word "
+            f"FROM guide_searchentry e JOIN {FTS} ON {FTS}.rowid = e.id "
+            f"WHERE {FTS} MATCH %s {published} "
+            'ORDER BY every_word DESC, rank DESC, e."order"',
+            [" ".join(prefixes), " OR ".join(prefixes)],
         )
     )
 
 
 def search(text: str, *, drafts: bool) -> list[Hit]:
     """Every piece of content matching `text` that the reader may see (`drafts`: an editor
-    previewing), best first: title matches, then the database's rank, then guide order."""
+    previewing), best first: title matches, then the database's rank, then guide order.
+
+    Only the entries holding every word, if there are any; else those holding some of
+    them, each marked (`every_word` False)."""
     words = words_of(text)
     if not words:
         return []
     ensure_index()
-    hits = [
-        Hit(
-            kind=entry.kind,
-            title=highlight(entry.title, words),
-            url=entry.url,
-            snippet=snippet(entry.body, words),
-            title_score=title_score(entry.title, words),
-            rank=float(entry.rank),
-            order=entry.order,
+    matches = matching_entries(text, drafts=drafts)
+    if any(entry.every_word for entry in matches):
+        matches = [entry for entry in matches if entry.every_word]
+    hits = []
+    for entry in matches:
+        meanings = meanings_in(entry.aliases, words)
+        marked = [*words, *(form for forms in meanings.values() for form in forms)]
+        hits.append(
+            Hit(
+                kind=entry.kind,
+                title=highlight(entry.title, marked),
+                url=entry.url,
+                snippet=snippet(entry.body, marked),
+                title_score=title_score(entry.title, words, meanings),
+                rank=float(entry.rank),
+                order=entry.order,
+                every_word=bool(entry.every_word),
+            )
         )
-        for entry in matching_entries(text, drafts=drafts)
-    ]
     return sorted(hits, key=lambda hit: (-hit.title_score, -hit.rank, hit.order))
 
 

@@ -81,6 +81,8 @@ def editors_group(db):
     empties every table, so tests that need the group ask for it)."""
     migration = importlib.import_module("guide.migrations.0004_editors_group")
     migration.create_editors(django_apps, None)
+    synonyms = importlib.import_module("guide.migrations.0011_search_synonyms")
+    synonyms.let_editors_keep_synonyms(django_apps, None)
     return Group.objects.get(name=migration.EDITORS)
 
 

@@ -19,6 +19,7 @@ from guide.models import (
     PortfolioProject,
     RoadmapStage,
     SalaryBand,
+    SearchSynonym,
     Section,
     Skill,
 )
@@ -33,9 +34,11 @@ def test_the_editors_group_may_change_content_and_nothing_else(db):
     permissions = Group.objects.get(name="Editors").permissions.all()
     assert {p.content_type.app_label for p in permissions} == {"guide"}
     models = {p.content_type.model for p in permissions}
-    assert models == {model._meta.model_name for model in MODELS}
+    # The content, and the search synonyms editors keep beside it.
+    kept = [*MODELS, SearchSynonym]
+    assert models == {model._meta.model_name for model in kept}
     assert {p.codename.split("_")[0] for p in permissions} == {"add", "change", "view", "delete"}
-    assert permissions.count() == 4 * len(MODELS)
+    assert permissions.count() == 4 * len(kept)
 
 
 def test_create_editor_without_questions(db, monkeypatch, capsys):

@@ -1,4 +1,4 @@
-from guide.charts import OPEN_TAIL, PLOT_LEFT, PLOT_RIGHT, salary_chart
+from guide.charts import MIN_WIDTH, OPEN_TAIL, PLOT_RIGHT, salary_chart
 from guide.models import SalaryBand
 
 
@@ -8,14 +8,14 @@ def band(level: str, low: int, high: int, open_ended: bool = False) -> SalaryBan
     )
 
 
-def test_bars_share_one_dollar_axis():
+def test_bars_share_one_dollar_axis_in_percent():
     bands = [band("Entry", 80_000, 120_000), band("Architect", 250_000, 500_000, True)]
     chart = salary_chart(bands, axis_top=0)
     entry, architect = chart.bars
-    per_dollar = (PLOT_RIGHT - PLOT_LEFT - OPEN_TAIL) / 500_000
-    assert entry.x == round(PLOT_LEFT + 80_000 * per_dollar)
-    assert entry.width == round(PLOT_LEFT + 120_000 * per_dollar) - entry.x
-    assert architect.x + architect.width == round(PLOT_LEFT + 500_000 * per_dollar)
+    per_dollar = PLOT_RIGHT / 500_000
+    assert entry.x == round(80_000 * per_dollar, 2)
+    assert entry.x + entry.width == round(120_000 * per_dollar, 2)
+    assert architect.x + architect.width == PLOT_RIGHT
     assert [tick.label for tick in chart.ticks] == [
         "$0",
         "$100k",
@@ -24,14 +24,21 @@ def test_bars_share_one_dollar_axis():
         "$400k",
         "$500k",
     ]
-    assert entry.y < architect.y < chart.axis_y < chart.height
+    assert [tick.x for tick in chart.ticks] == [0, 18, 36, 54, 72, 90]
+    assert [tick.anchor for tick in chart.ticks] == ["start"] + ["middle"] * 5
 
 
-def test_open_ended_ranges_are_drawn_open():
+def test_open_ended_ranges_are_drawn_open_inside_the_plot():
     bands = [band("Senior", 180_000, 300_000, True), band("Mid", 120_000, 180_000)]
     senior, mid = salary_chart(bands, axis_top=0).bars
     assert senior.open_ended and not mid.open_ended
     assert senior.tail_end == senior.x + senior.width + OPEN_TAIL
+    assert senior.tail_end < 100
+
+
+def test_a_tiny_range_still_shows():
+    (tiny,) = salary_chart([band("Tiny", 100_000, 100_000)], axis_top=0).bars
+    assert tiny.width == MIN_WIDTH
 
 
 def test_a_filtered_chart_keeps_the_full_axis():
@@ -56,8 +63,12 @@ def test_no_bands_draws_an_empty_axis():
 
 def test_salary_page_embeds_the_chart_with_its_alternative(client, content):
     text = client.get("/salaries/").text
-    assert '<svg class="salary-chart"' in text and 'role="img"' in text
-    assert '<desc id="salary-chart-desc">Entry-Level: $80,000 to $120,000;' in text
-    assert text.count('class="chart-bar"') == 5
-    assert text.count('class="chart-arrow"') == 3
-    assert text.index("salary-chart") < text.index("<table")
+    assert '<div class="salary-chart" role="img"' in text
+    assert 'aria-describedby="salary-chart-desc"' in text
+    assert (
+        '<p class="visually-hidden" id="salary-chart-desc">Entry-Level: $80,000 to $120,000;'
+        in text
+    )
+    # The labels are HTML text, not SVG text that shrinks with the drawing.
+    assert '<span class="chart-label">Entry-Level</span>' in text
+    assert "viewBox" not in text[text.index('class="salary-chart"') : text.index("</figure>")]

@@ -1,12 +1,14 @@
+import importlib
 from http import HTTPStatus
 
 import pytest
+from django.apps import apps as django_apps
 from django.core.cache import cache
 from django.db import connection
 from django.urls import reverse
 from django.utils.html import strip_tags
 
-from guide.models import Skill
+from guide.models import SearchSynonym, Skill
 from guide.search import highlight, rebuild_index, search, snippet, suggestion, words_of
 from tests.factories import VERSION, add_more_content, make_list, make_list_item, make_section
 
@@ -228,3 +230,94 @@ def test_search_matches_only_the_text_readers_see(db):
     assert search("secretword", drafts=False) == []
     assert search("img", drafts=False) == []
     assert [strip_tags(hit.title) for hit in search("link", drafts=False)] == ["Hidden words"]
+
+
+@pytest.fixture
+def synonyms(content):
+    """The synonyms the data migration seeds (a transactional test's flush empties them)."""
+    migration = importlib.import_module("guide.migrations.0011_search_synonyms")
+    migration.seed_synonyms(django_apps, None)
+
+
+def test_when_no_entry_holds_every_word_any_word_finds_them_marked(client, content):
+    assert not any(hit.every_word for hit in search("kubernetes cost", drafts=False))
+    response = client.get(SEARCH, {"q": "kubernetes cost"})
+    assert response.context["some_words"] is True
+    titles = [strip_tags(hit.title) for hit in response.context["hits"]]
+    assert "Kubernetes" in titles
+    assert "Nothing in the guide holds every word of “kubernetes cost”" in response.text
+    assert "2 results with some of the words" in response.text
+    live = client.get(
+        SEARCH,
+        {"q": "kubernetes cost"},
+        HTTP_HX_REQUEST="true",
+        HTTP_HX_TARGET="site-search-results",
+    )
+    assert "with some of the words" in live.text
+
+
+def test_entries_holding_every_word_hide_those_holding_some(client, content):
+    hits = search("docker containers", drafts=False)
+    assert hits and all(hit.every_word for hit in hits)
+    assert all("docker" in f"{hit.title} {hit.snippet}".lower() for hit in hits)
+    response = client.get(SEARCH, {"q": "docker containers"})
+    assert response.context["some_words"] is False
+    assert "some of the words" not in response.text
+
+
+@pytest.mark.parametrize(
+    ("typed", "found"),
+    [
+        ("llm", "Large language models"),
+        ("LLM", "Large language models"),
+        ("k8s", "Kubernetes"),
+        ("cv", "Image Classification Platform"),
+        ("nlp", "Natural language processing applications"),
+    ],
+)
+def test_synonyms_and_abbreviations_find_what_the_guide_calls_them(client, synonyms, typed, found):
+    hits = search(typed, drafts=False)
+    assert found in [strip_tags(hit.title) for hit in hits]
+    assert all(hit.every_word for hit in hits)
+
+
+def test_a_synonym_highlights_what_it_stands_for(client, synonyms):
+    response = client.get(SEARCH, {"q": "k8s"})
+    assert "<mark>Kubernetes</mark>" in response.text
+
+
+def test_an_editor_adds_a_synonym_and_the_next_search_finds_it(editor_client, synonyms):
+    assert search("pyt", drafts=False)  # a prefix, for comparison
+    assert search("ptl", drafts=False) == []
+    response = editor_client.post(
+        reverse("admin:guide_searchsynonym_add"),
+        {"term": "PTL", "meanings": "PyTorch Lightning, PyTorch"},
+    )
+    assert response.status_code == HTTPStatus.FOUND
+    synonym = SearchSynonym.objects.get(term="PTL")
+    assert synonym.history.count() == 1
+    history = editor_client.get(reverse("admin:guide_searchsynonym_history", args=[synonym.pk]))
+    assert history.status_code == HTTPStatus.OK
+    assert "PyTorch" in [strip_tags(hit.title) for hit in search("ptl", drafts=False)]
+    synonym.delete()
+    assert search("ptl", drafts=False) == []
+
+
+def test_a_synonym_is_one_word_with_a_meaning(editor_client, synonyms):
+    response = editor_client.post(
+        reverse("admin:guide_searchsynonym_add"), {"term": "CI CD", "meanings": " , "}
+    )
+    assert response.status_code == HTTPStatus.OK
+    assert "Use one word of letters and digits" in response.text
+    assert "Give at least one meaning." in response.text
+    response = editor_client.post(
+        reverse("admin:guide_searchsynonym_add"), {"term": "llm", "meanings": "lots"}
+    )
+    assert "already exists" in response.text or "unique_term" in response.text
+
+
+def test_a_fallback_search_keeps_the_query_budget(client, synonyms, django_assert_num_queries):
+    rebuild_index()
+    with django_assert_num_queries(VERSION + 2):
+        response = client.get(SEARCH, {"q": "kubernetes cost"})
+    assert response.context["some_words"] is True

@@ -57,3 +57,12 @@ def shared(parser, token):
     nodelist = parser.parse(("endshared",))
     parser.delete_first_token()
     return SharedNode(nodelist, [parser.compile_filter(bit) for bit in bits])
+
+
+NUMBER_WORDS = ["no", "one", "two", "three", "four", "five", "six", "seven", "eight", "nine"]
+
+
+@register.filter
+def in_words(number: int) -> str:
+    """A count as prose writes it: words up to nine, digits above ("six", "12")."""
+    return NUMBER_WORDS[number] if 0 <= number < len(NUMBER_WORDS) else str(number)

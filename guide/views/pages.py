@@ -67,6 +67,7 @@ def home(request: HttpRequest) -> HttpResponse:
     drafts = is_editor(request)
     sections = list(Section.objects.visible(drafts))
     introduction = sections[0] if sections else None
+    intro_lead, intro_rest = first_paragraph(introduction.body if introduction else "")
     description = listing(
         f"The machine learning engineer career path in {len(sections)} sections",
         (row.title for row in sections[1:]),
@@ -80,8 +81,11 @@ def home(request: HttpRequest) -> HttpResponse:
     )
     context = {
         "introduction": introduction,
+        "intro_lead": intro_lead,
+        "intro_rest": intro_rest,
         "sections": sections[1:],
         "stages": RoadmapStage.objects.visible(drafts).with_item_count(drafts),
+        "project_count": PortfolioProject.objects.visible(drafts).count(),
         "page": PageMeta(
             request,
             title=HOME_TITLE,
@@ -92,6 +96,13 @@ def home(request: HttpRequest) -> HttpResponse:
         ),
     }
     return render(request, "guide/home.html", context)
+
+
+def first_paragraph(markdown_text: str) -> tuple[str, str]:
+    """Markdown's first block and the rest: the home page puts its calls to action and the
+    contents after the introduction's first paragraph."""
+    lead, _, rest = markdown_text.strip().partition("\n\n")
+    return lead, rest.strip()
 
 
 @reader_page
@@ -359,10 +370,13 @@ def search_page(request: HtmxHttpRequest) -> HttpResponse:
 
     def results(q: str = "") -> dict:
         hits = search(q, drafts=drafts)
+        # No entry holds every word: the hits hold some of them, and the page says so.
+        some_words = bool(hits) and not hits[0].every_word
         suggested = suggestion(q) if q and not hits else None
         return {
             "query": q,
             "hits": hits,
+            "some_words": some_words,
             "count": len(hits) if q else None,
             "suggested": suggested,
         }

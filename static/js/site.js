@@ -28,6 +28,24 @@
     }
   });
 
+  // On a small screen, results chosen with a filter's select (or its button) come into
+  // view: the count above them scrolls to the top unless it is already in the upper part
+  // of the screen. The focus stays where it was; typing never scrolls (the on-screen
+  // keyboard is up), and on a wide screen nothing moves.
+  var smallScreen = window.matchMedia("(max-width: 40rem)");
+  document.addEventListener("htmx:afterSwap", function (event) {
+    var source = event.detail.requestConfig && event.detail.requestConfig.elt;
+    var form = source && source.closest && source.closest("form.filters");
+    if (!form || !smallScreen.matches || source.matches("input")) {
+      return;
+    }
+    var count = document.getElementById("result-count");
+    var box = count && count.getBoundingClientRect();
+    if (box && (box.top < 0 || box.bottom > window.innerHeight * 0.4)) {
+      count.scrollIntoView({ block: "start" });
+    }
+  });
+
   // Pages cached for visitors without a session carry no CSRF token (their first tick is
   // checked by its Origin). Once that tick has started a session, the swapped-in forms
   // carry a token: every later request sends it, from whichever form it comes.
