@@ -133,7 +133,9 @@ class FilterForm(NoColon, VisibleChoices, forms.Form):
                 {
                     "data-hx-get": self.url,
                     "data-hx-include": "closest form",
-                    "data-hx-trigger": "change" if is_select else "input changed delay:400ms, search",
+                    "data-hx-trigger": "change"
+                    if is_select
+                    else "input changed delay:400ms, search",
                 }
             )
 
@@ -249,8 +251,21 @@ class TickForm(forms.Form):
     next = forms.CharField(required=False, max_length=2000)
 
 
+class TextareaText(forms.CharField):
+    """Text from a textarea, with its line breaks as the textarea counts them.
+
+    Browsers send each line break as CRLF but count it, against `maxlength`, as one
+    character: the text is kept with "\n" alone, and its length measured so.
+    """
+
+    def to_python(self, value):
+        if isinstance(value, str):
+            value = value.replace("\r\n", "\n").replace("\r", "\n")
+        return super().to_python(value)
+
+
 class NoteForm(NoColon, forms.Form):
-    text = forms.CharField(
+    text = TextareaText(
         label="Your note",
         required=False,
         max_length=StageNote.MAX_LENGTH,

@@ -34,3 +34,10 @@ DRAFT_BADGE = mark_safe(' <span class="draft-badge">Draft</span>')  # noqa: S308
 def draft_badge(row) -> str:
     """The "Draft" badge after an unpublished row's name (editors alone see drafts)."""
     return "" if row.published else DRAFT_BADGE
+
+
+@register.filter
+def placed(messages, place: str = "") -> list:
+    """The pending messages meant for the element with the id `place`, shown next to what
+    they are about; without a place, the messages meant for the top of the page."""
+    return [message for message in messages if message.extra_tags == place]
