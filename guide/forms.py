@@ -290,8 +290,21 @@ class TickForm(forms.Form):
     next = forms.CharField(required=False, max_length=2000)
 
 
+class TextareaText(forms.CharField):
+    """Text from a textarea, with its line breaks as the textarea counts them.
+
+    Browsers send each line break as CRLF but count it, against `maxlength`, as one
+    character: the text is kept with "\n" alone, and its length measured so.
+    """
+
+    def to_python(self, value):
+        if isinstance(value, str):
+            value = value.replace("\r\n", "\n").replace("\r", "\n")
+        return super().to_python(value)
+
+
 class NoteForm(NoColon, forms.Form):
-    text = forms.CharField(
+    text = TextareaText(
         label="Your note",
         required=False,
         max_length=StageNote.MAX_LENGTH,

@@ -39,7 +39,7 @@ urlpatterns = [
     # Accounts.
     path("accounts/signup/", accounts.signup, name="signup"),
     path("accounts/login/", accounts.LoginView.as_view(), name="login"),
-    path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
+    path("accounts/logout/", accounts.LogoutView.as_view(), name="logout"),
     path("accounts/delete/", accounts.delete_account, name="delete-account"),
     path(
         "accounts/password-change/",

@@ -66,3 +66,10 @@ NUMBER_WORDS = ["no", "one", "two", "three", "four", "five", "six", "seven", "ei
 def in_words(number: int) -> str:
     """A count as prose writes it: words up to nine, digits above ("six", "12")."""
     return NUMBER_WORDS[number] if 0 <= number < len(NUMBER_WORDS) else str(number)
+
+
+@register.filter
+def placed(messages, place: str = "") -> list:
+    """The pending messages meant for the element with the id `place`, shown next to what
+    they are about; without a place, the messages meant for the top of the page."""
+    return [message for message in messages if message.extra_tags == place]

@@ -7,6 +7,7 @@ here takes a user id.
 
 import csv
 import json
+from http import HTTPStatus
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -133,22 +134,26 @@ def after_tick(
     *,
     drafts: bool,
 ):
-    """htmx gets the stage's checklist and the overall bar; a plain form goes back."""
+    """Say what was saved in the page's status line (kept in view): htmx gets the stage's
+    checklist, the overall bar and the line; a plain form goes back to the item, and the
+    line comes as a message (a visitor with one is never served a cached page)."""
+    progress = learner_progress(request, drafts=drafts)
+    entry = next(entry for entry in progress.stages if entry.stage.pk == stage.pk)
+    state = "done" if form.cleaned_data["done"] else "not done"
+    announcement = (
+        f"{what} marked as {state}. Stage {stage.number}: "
+        f"{entry.done_count} of {entry.total} done."
+    )
     if request.htmx:
-        progress = learner_progress(request, drafts=drafts)
-        entry = next(entry for entry in progress.stages if entry.stage.pk == stage.pk)
-        state = "done" if form.cleaned_data["done"] else "not done"
         context = {
             "entry": entry,
             "progress": progress,
             "back_to": form.cleaned_data["next"],
             "oob": True,
-            "announcement": (
-                f"{what} marked as {state}. Stage {stage.number}: "
-                f"{entry.done_count} of {entry.total} done."
-            ),
+            "announcement": announcement,
         }
         return render(request, "includes/stage_checklist.html", context)
+    messages.success(request, announcement, extra_tags="progress-status")
     target = safe_next(request, form.cleaned_data["next"], stage.get_absolute_url())
     return redirect(f"{target}#{anchor}")
 
@@ -197,17 +202,20 @@ def tick_stage(request: HtmxHttpRequest, slug: str) -> HttpResponse:
 @never_cache
 @require_safe
 def dashboard(request: HtmxHttpRequest) -> HttpResponse:
+    return render(request, "guide/dashboard.html", dashboard_context(request))
+
+
+def dashboard_context(request: HtmxHttpRequest) -> dict:
     progress = learner_progress(request, drafts=is_editor(request), with_notes=True)
     share = None
     if request.user.is_authenticated:
         share = ProgressShare.objects.filter(user=request.user).first()
-    context = {
+    return {
         "progress": progress,
         "note_max_length": NoteForm.base_fields["text"].max_length,
         "share": share,
         "share_url": request.build_absolute_uri(share.get_absolute_url()) if share else None,
     }
-    return render(request, "guide/dashboard.html", context)
 
 
 @login_required
@@ -245,16 +253,38 @@ def shared_progress(request: HtmxHttpRequest, token: str) -> HttpResponse:
     return response
 
 
+@never_cache
 @login_required
 @require_POST
 def save_note(request: HtmxHttpRequest, slug: str) -> HttpResponse:
+    """Keep the note; its confirmation, or the reason it was refused, shows next to it.
+
+    htmx gets the note's form back (and its status line); a plain form goes back to the
+    note, or, refused, gets the dashboard again with the text as typed (status 400).
+    """
     stage = get_object_or_404(RoadmapStage.objects.visible(is_editor(request)), slug=slug)
     form = NoteForm(request.POST)
-    if not form.is_valid():
-        return bad_request(request, " ".join(form.errors["text"]))
-    rules.save_note(user=request.user, stage=stage, text=form.cleaned_data["text"])
-    messages.success(request, f"Your note on stage {stage.number} is saved.")
-    return redirect(f"{redirect('guide:progress').url}#stage-{stage.slug}")
+    if form.is_valid():
+        rules.save_note(user=request.user, stage=stage, text=form.cleaned_data["text"])
+        saved = f"Your note on stage {stage.number} is saved."
+        messages.success(request, saved, extra_tags=f"note-status-{stage.slug}")
+        if not request.htmx:
+            return redirect(f"{reverse('guide:progress')}#stage-{stage.slug}")
+        note, refused = form.cleaned_data["text"], None
+    else:
+        note = request.POST.get("text", "")
+        refused = {"stage": stage, "text": note, "error": " ".join(form.errors["text"])}
+    status = HTTPStatus.BAD_REQUEST if refused else HTTPStatus.OK
+    if request.htmx:
+        context = {
+            "entry": {"stage": stage, "note": note},
+            "note_max_length": NoteForm.base_fields["text"].max_length,
+            "refused_note": refused,
+            "oob": True,
+        }
+        return render(request, "guide/dashboard.html#note", context, status=status)
+    context = {**dashboard_context(request), "refused_note": refused}
+    return render(request, "guide/dashboard.html", context, status=status)
 
 
 @never_cache

@@ -59,6 +59,17 @@
     }
   });
 
+  // A status line marked data-keep-in-view, filled out of band, is brought into view
+  // when the swap leaves it out of view (the least scroll that shows it).
+  document.addEventListener("htmx:oobBeforeSwap", function (event) {
+    var line = event.detail.target;
+    if (line && line.hasAttribute("data-keep-in-view")) {
+      window.requestAnimationFrame(function () {
+        line.scrollIntoView({ block: "nearest" });
+      });
+    }
+  });
+
   // The header's live search results close with Escape or a click elsewhere.
   function closeLiveResults() {
     var panel = document.getElementById("site-search-results");
