@@ -24,6 +24,7 @@ from guide.models import (
     ListItem,
     PortfolioProject,
     Provider,
+    Resource,
     RoadmapStage,
     SalaryBand,
     Section,
@@ -241,14 +242,25 @@ class RoadmapStageAdmin(ContentAdmin):
         return obj.items_total
 
 
+class ResourceInline(admin.TabularInline):
+    model = Resource
+    extra = 1
+    fields = ("title", "slug", "position", "kind", "url", "published")
+    prepopulated_fields = {"slug": ("title",)}
+    show_change_link = True
+    verbose_name = "resource to learn it from"
+    verbose_name_plural = "resources to learn it from"
+
+
 @admin.register(ChecklistItem)
 class ChecklistItemAdmin(ContentAdmin):
     list_display = ("title", "stage", "position", "ticked_by", "published")
     list_editable = ("position", "published")
     list_filter = ("published", "stage")
     list_select_related = ("stage",)
-    search_fields = ("title", "description")
+    search_fields = ("title", "description", "resources__title")
     prepopulated_fields = {"slug": ("title",)}
+    inlines = [ResourceInline]
     ticks_lookup = "item__in"
 
     def get_queryset(self, request):
@@ -278,6 +290,17 @@ class PortfolioProjectAdmin(ContentAdmin):
     inlines = [ProjectSkillInline]
 
 
+@admin.register(Resource)
+class ResourceAdmin(ContentAdmin):
+    list_display = ("title", "kind", "item", "position", "published")
+    list_editable = ("position", "published")
+    list_filter = ("published", "kind", "item__stage")
+    list_select_related = ("item",)
+    search_fields = ("title", "url", "item__title")
+    prepopulated_fields = {"slug": ("title",)}
+    autocomplete_fields = ("item",)
+
+
 @admin.register(CareerLevel)
 class CareerLevelAdmin(ContentAdmin):
     list_display = ("title", "min_years", "max_years", "position", "published")
@@ -305,7 +328,7 @@ class ProviderAdmin(ContentAdmin):
 
 @admin.register(Certification)
 class CertificationAdmin(ContentAdmin):
-    list_display = ("name", "provider", "position", "published")
+    list_display = ("name", "provider", "url", "position", "published")
     list_editable = ("position", "published")
     list_filter = ("published", "provider")
     list_select_related = ("provider",)
