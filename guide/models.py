@@ -24,6 +24,17 @@ SLUG_HELP = (
 )
 
 
+class GuideHistory(HistoricalRecords):
+    """The content's history: every record says why it was made. The admin, a revert and
+    `load_guide` give their own reason; any other change is named by what it did."""
+
+    REASONS = {"+": "Added", "~": "Changed", "-": "Deleted"}
+
+    def get_change_reason_for_object(self, instance, history_type, using):
+        reason = super().get_change_reason_for_object(instance, history_type, using)
+        return reason or self.REASONS[history_type]
+
+
 class ContentQuerySet(models.QuerySet):
     """Every row by default (the admin, fixtures and commands need them all); what a
     reader may see is asked for explicitly with `published()` or `visible(drafts)`."""
@@ -141,7 +152,7 @@ class Content(models.Model):
         default=True,
         help_text="Untick to make this a draft: only editors see it, marked “Draft”.",
     )
-    history = HistoricalRecords(inherit=True)
+    history = GuideHistory(inherit=True)
 
     objects = ContentQuerySet.as_manager()
 

@@ -13,7 +13,6 @@ when the query uses it), SQLite's FTS5 elsewhere.
 """
 
 import difflib
-import html
 import re
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -21,10 +20,10 @@ from dataclasses import dataclass
 from django.contrib.postgres.search import SearchQuery, SearchRank, SearchVector
 from django.db import connection, transaction
 from django.db.models import F, QuerySet
-from django.utils.html import escape, strip_tags
+from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
 
-from guide.markdown import render_markdown
+from guide.markdown import plain_text
 from guide.models import (
     CareerLevel,
     Certification,
@@ -61,11 +60,6 @@ def highlight(text: str, words: list[str]) -> SafeString:
     return mark_safe("".join(parts))  # noqa: S308 - every piece is escaped above
 
 
-def plain_text(markdown_text: str) -> str:
-    """The text a reader sees of rendered Markdown: no tags, entities decoded."""
-    return " ".join(html.unescape(strip_tags(render_markdown(markdown_text))).split())
-
-
 def snippet(text: str, words: list[str]) -> SafeString:
     """A short extract of `text` around the first matching word, highlighted."""
     lowered = text.lower()
@@ -92,7 +86,6 @@ class Source:
     body: list[str]
     url: Callable[[object], str]
     heading: Callable[[object], str] = str
-    markdown: tuple[str, ...] = ()  # the body fields that are Markdown; others are text
 
 
 SOURCES = [
@@ -102,7 +95,6 @@ SOURCES = [
         "title",
         ["body", "closing"],
         lambda row: row.get_absolute_url(),
-        markdown=("body", "closing"),
     ),
     Source(
         "Guide section",
@@ -111,7 +103,6 @@ SOURCES = [
         ["intro", "outro", "section__title"],
         lambda row: f"{row.section.get_absolute_url()}#{row.anchor}",
         lambda row: row.heading or row.section.title,
-        markdown=("intro", "outro"),
     ),
     Source(
         "Guide section",
@@ -126,7 +117,6 @@ SOURCES = [
         "title",
         ["intro", "items_lead", "outro"],
         lambda row: row.get_absolute_url(),
-        markdown=("intro", "outro"),
     ),
     Source(
         "Checklist item",
@@ -142,7 +132,6 @@ SOURCES = [
         "name",
         ["intro", "outro"],
         lambda row: row.get_absolute_url(),
-        markdown=("intro", "outro"),
     ),
     Source(
         "Skill",
@@ -157,7 +146,6 @@ SOURCES = [
         "title",
         ["skill_area", "description"],
         lambda row: row.get_absolute_url(),
-        markdown=("description",),
     ),
     Source(
         "Certification",
@@ -165,7 +153,6 @@ SOURCES = [
         "name",
         ["description", "provider__name"],
         lambda row: row.get_absolute_url(),
-        markdown=("description",),
     ),
     Source(
         "Career level",
@@ -174,7 +161,6 @@ SOURCES = [
         ["description"],
         lambda row: row.get_absolute_url(),
         lambda row: f"{row.title} ({row.experience})",
-        markdown=("description",),
     ),
     Source(
         "Salary",
@@ -213,7 +199,8 @@ def body_text(row, source: Source) -> str:
         for part in field.split("__"):
             value = getattr(value, part)
         text = str(value)
-        values.append(plain_text(text) if field in source.markdown else " ".join(text.split()))
+        markdown = field in type(row).markdown_fields  # a field of the row itself
+        values.append(plain_text(text) if markdown else " ".join(text.split()))
     return " ".join(value for value in values if value)
 
 

@@ -6,7 +6,6 @@ Everything in it is the same for every visitor without a session (the page is ca
 whole): the canonical URL is built from the request's own host, nothing else from it.
 """
 
-import html
 import re
 from collections.abc import Iterable
 from dataclasses import dataclass, field
@@ -17,11 +16,9 @@ from django.db.models import QuerySet
 from django.http import HttpRequest
 from django.templatetags.static import static
 from django.urls import reverse
-from django.utils.html import strip_tags
 
 from guide import structured
 from guide.history import last_changed
-from guide.markdown import render_markdown
 
 SITE_NAME = "ML Engineer Career Path"
 TITLE_LIMIT = 65  # search results show about 60 characters
@@ -47,12 +44,6 @@ def clip(text: str, limit: int) -> str:
         cut = cut.rsplit(" ", 1)[0]
     cut = cut.rstrip(" ,;:")
     return f"{cut}…"
-
-
-def plain_text(markdown: str) -> str:
-    """The words of a Markdown text, without markup, on one line."""
-    text = html.unescape(strip_tags(render_markdown(markdown or "")))
-    return re.sub(r"\s+", " ", text).strip()
 
 
 def describe(*parts: str) -> str:

@@ -24,6 +24,7 @@ from guide.forms import (
     SearchForm,
     SkillFilterForm,
 )
+from guide.markdown import plain_text
 from guide.models import (
     CareerLevel,
     Certification,
@@ -38,7 +39,7 @@ from guide.models import (
 )
 from guide.pagecache import reader_page
 from guide.search import search, suggestion
-from guide.seo import Crumb, PageMeta, describe, listing, page_title, plain_text
+from guide.seo import Crumb, PageMeta, describe, listing, page_title
 from guide.views.helpers import HtmxHttpRequest, neighbours, section_for
 from guide.visibility import has_session, is_editor
 

@@ -23,9 +23,10 @@ from guide import progress as rules
 from guide.csrf import origin_checked_first_post
 from guide.forms import NoteForm, ResetForm, ShareForm, TickForm
 from guide.limits import limit_new_guest_sessions
+from guide.markdown import plain_text
 from guide.models import ChecklistItem, ProgressShare, RoadmapStage, Section, Skill
 from guide.pagecache import has_private_state, reader_page
-from guide.seo import Crumb, PageMeta, describe, listing, page_title, plain_text
+from guide.seo import Crumb, PageMeta, describe, listing, page_title
 from guide.views.helpers import HtmxHttpRequest, bad_request, neighbours, section_for
 from guide.visibility import is_editor
 
