@@ -7,7 +7,7 @@ every queryset, form and search it uses: readers never see a draft.
 from collections.abc import Callable
 from http import HTTPStatus
 
-from django.db.models import Max, Prefetch
+from django.db.models import Max, Model, Prefetch
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.urls import reverse
@@ -103,6 +103,7 @@ def home(request: HttpRequest) -> HttpResponse:
             path=path,
             sources=history.home_sources(drafts=drafts),
             extra_data=[occupation],
+            edits=introduction or Section,
         ),
     }
     return render(request, "guide/home.html", context)
@@ -136,6 +137,7 @@ def section(request: HttpRequest, slug: str) -> HttpResponse:
         sources=history.section_sources(current, drafts=drafts),
         og_type="article",
         article=True,
+        edits=current,
     )
     return render(request, "guide/section.html", context)
 
@@ -152,9 +154,16 @@ def section_description(section: Section, lists, context: dict) -> str:
 
 
 def list_page(
-    request: HttpRequest, name: str, description: str, sources: tuple, *, crumb: str = ""
+    request: HttpRequest,
+    name: str,
+    description: str,
+    sources: tuple,
+    *,
+    edits: type[Model],
+    crumb: str = "",
 ) -> PageMeta:
-    """The metadata of a list page: its filters never change its canonical address."""
+    """The metadata of a list page (of `edits` rows): its filters never change its
+    canonical address."""
     return PageMeta(
         request,
         title=page_title(name),
@@ -162,6 +171,7 @@ def list_page(
         path=request.path,
         crumbs=[Crumb(crumb or name, request.path)],
         sources=sources,
+        edits=edits,
     )
 
 
@@ -232,6 +242,7 @@ def skills(request: HtmxHttpRequest) -> HttpResponse:
                 separator=", ",
             ),
             history.list_page_sources(Section.Feature.SKILLS, drafts=drafts),
+            edits=Skill,
         ),
         section=section_for(Section.Feature.SKILLS, drafts=drafts),
     )
@@ -264,6 +275,7 @@ def projects(request: HtmxHttpRequest) -> HttpResponse:
                 separator="; ",
             ),
             history.projects_sources(drafts=drafts),
+            edits=PortfolioProject,
             crumb="Projects",
         ),
         stage=RoadmapStage.objects.visible(drafts)
@@ -297,6 +309,7 @@ def career(request: HtmxHttpRequest) -> HttpResponse:
                 separator="; ",
             ),
             history.list_page_sources(Section.Feature.CAREER, drafts=drafts),
+            edits=CareerLevel,
             crumb="Career",
         ),
         section=section_for(Section.Feature.CAREER, drafts=drafts),
@@ -333,6 +346,7 @@ def salaries(request: HtmxHttpRequest) -> HttpResponse:
                 separator="; ",
             ),
             history.list_page_sources(Section.Feature.SALARIES, drafts=drafts),
+            edits=SalaryBand,
         ),
         section=section_for(Section.Feature.SALARIES, drafts=drafts),
     )
@@ -362,6 +376,7 @@ def certifications(request: HtmxHttpRequest) -> HttpResponse:
                 separator="; ",
             ),
             history.list_page_sources(Section.Feature.CERTIFICATIONS, drafts=drafts),
+            edits=Certification,
         ),
         section=section_for(Section.Feature.CERTIFICATIONS, drafts=drafts),
     )

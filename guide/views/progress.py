@@ -76,6 +76,7 @@ def roadmap(request: HtmxHttpRequest) -> HttpResponse:
             path=request.path,
             crumbs=[Crumb("Roadmap", request.path)],
             sources=history.list_page_sources(Section.Feature.ROADMAP, drafts=drafts),
+            edits=RoadmapStage,
         ),
     }
     return render(request, "guide/roadmap.html", context)
@@ -109,6 +110,7 @@ def stage(request: HtmxHttpRequest, slug: str) -> HttpResponse:
             ],
             sources=history.stage_sources(entry.stage, drafts=drafts),
             og_type="article",
+            edits=entry.stage,
         ),
     }
     return render(request, "guide/stage.html", context)
