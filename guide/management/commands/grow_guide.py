@@ -2,8 +2,8 @@
 
 Every skill category, skill, roadmap stage with its checklist items and their resources,
 portfolio project, career level, salary band and certification gets N - 1 copies (slugs
-end in `-xK`), with their relations to skills and stages. For benchmarks and tests only: never on a site
-readers use.
+end in `-xK`), with their relations to skills and stages. For benchmarks and tests only:
+never on a site readers use.
 """
 
 from django.core.management.base import BaseCommand, CommandError
