@@ -9,9 +9,14 @@ from django.contrib.admin.utils import unquote
 from django.contrib.auth import admin as auth_admin
 from django.contrib.auth import get_user_model
 from django.core.exceptions import ValidationError
+from django.db import models
 from django.db.models import Count
-from django.http import Http404
+from django.http import Http404, HttpResponseRedirect
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.formats import date_format
 from django.utils.html import format_html_join
+from django.utils.text import Truncator
 from simple_history.admin import SimpleHistoryAdmin
 
 from guide.markdown import render_markdown
@@ -24,6 +29,7 @@ from guide.models import (
     ListItem,
     PortfolioProject,
     Provider,
+    Resource,
     RoadmapStage,
     SalaryBand,
     SearchSynonym,
@@ -37,12 +43,15 @@ admin.site.site_title = "Guide editing"
 admin.site.index_title = "Keep the guide current"
 
 MARKDOWN_NOTE = (
-    "Text boxes marked “in Markdown” accept simple formatting: **bold**, *italic*, "
-    "[a link](https://example.org), a list with one “- item” per line, and a blank line "
-    "between paragraphs. HTML that could run code is removed. After saving, the preview "
-    "below shows the text as readers will see it. Untick “Published” to keep a row as a "
+    "Text boxes take Markdown: **bold**, *italic*, [a link](https://example.org), a list "
+    "with one “- item” per line, and a blank line between paragraphs. HTML that could run "
+    "code is removed. After saving, the preview below shows the text as readers will see it. "
+    "One-line fields are plain text, shown as typed. Untick “Published” to keep a row as a "
     "draft that only editors see."
 )
+PLAIN_TEXT_NOTE = "Plain text on one line: Markdown is not applied here."
+REASON_LENGTH = 100  # simple-history's change reason column
+DELETE_REASON = "Deleted in the admin"
 
 
 def is_valid_key(field, value: str) -> bool:
@@ -63,10 +72,43 @@ class SafeSearch:
         return super().get_search_results(request, queryset, search_term)
 
 
-class ContentAdmin(SafeSearch, SimpleHistoryAdmin):
+def edit_reason(form, *, change: bool) -> str:
+    """Why a row's history record was made, from the admin form that saved it."""
+    if not change:
+        return "Added in the admin"
+    changed = ", ".join(
+        str(form.fields[name].label or name).lower()
+        for name in form.changed_data
+        if name in form.fields
+    )
+    return Truncator(f"Edited in the admin: {changed}" if changed else "Saved in the admin").chars(
+        REASON_LENGTH
+    )
+
+
+def version_date(record) -> str:
+    return date_format(timezone.localtime(record.history_date), "j F Y, H:i")
+
+
+def is_plain_text(db_field) -> bool:
+    """A one-line text field shown as typed (not a slug, address or choice)."""
+    return type(db_field) is models.CharField and not db_field.choices
+
+
+class TextFields:
+    """Every text input says what it takes: Markdown (a text box, the model's
+    `markdown_fields`) or plain text (a one-line input)."""
+
+    def formfield_for_dbfield(self, db_field, request, **kwargs):
+        formfield = super().formfield_for_dbfield(db_field, request, **kwargs)
+        if formfield is not None and is_plain_text(db_field):
+            formfield.help_text = " ".join(filter(None, [formfield.help_text, PLAIN_TEXT_NOTE]))
+        return formfield
+
+
+class ContentAdmin(TextFields, SafeSearch, SimpleHistoryAdmin):
     """What every content model's admin shares."""
 
-    markdown_fields: tuple[str, ...] = ()
     list_filter: tuple = ("published",)
     save_on_top = True
 
@@ -85,7 +127,52 @@ class ContentAdmin(SafeSearch, SimpleHistoryAdmin):
             and is_valid_key(versions, version_id)
         ):
             raise Http404("No such version.")
+        if request.method == "POST":
+            # A revert: save_model and response_change say which version came back.
+            request.reverted_to = self.model.history.filter(
+                id=unquote(object_id), history_id=version_id
+            ).first()
         return super().history_form_view(request, object_id, version_id, extra_context)
+
+    def save_model(self, request, obj, form, change):
+        record = getattr(request, "reverted_to", None)
+        obj._change_reason = (
+            f"Reverted to the version of {version_date(record)}"
+            if record
+            else edit_reason(form, change=change)
+        )
+        super().save_model(request, obj, form, change)
+
+    def save_formset(self, request, form, formset, change):
+        for row_form in formset.forms:
+            if row_form in formset.deleted_forms:
+                row_form.instance._change_reason = DELETE_REASON
+            else:
+                existing = row_form.instance.pk is not None
+                row_form.instance._change_reason = edit_reason(row_form, change=existing)
+        super().save_formset(request, form, formset, change)
+
+    def delete_model(self, request, obj):
+        obj._change_reason = DELETE_REASON
+        super().delete_model(request, obj)
+
+    def delete_queryset(self, request, queryset):
+        for obj in queryset:
+            self.delete_model(request, obj)
+
+    def response_change(self, request, obj):
+        record = getattr(request, "reverted_to", None)
+        if record is None:
+            return super().response_change(request, obj)
+        self.message_user(request, f"Reverted “{obj}” to the version of {version_date(record)}.")
+        opts = obj._meta
+        return HttpResponseRedirect(
+            reverse(f"admin:{opts.app_label}_{opts.model_name}_change", args=[obj.pk])
+        )
+
+    @property
+    def markdown_fields(self) -> tuple[str, ...]:
+        return self.model.markdown_fields
 
     def preview_fields(self) -> tuple[str, ...]:
         return ("preview",) if self.markdown_fields else ()
@@ -131,7 +218,7 @@ class ContentAdmin(SafeSearch, SimpleHistoryAdmin):
         return deleted, model_count, perms_needed, protected
 
 
-class ContentListInline(admin.StackedInline):
+class ContentListInline(TextFields, admin.StackedInline):
     model = ContentList
     extra = 0
     fields = ("heading", "slug", "position", "intro", "style", "outro", "published")
@@ -146,11 +233,10 @@ class SectionAdmin(ContentAdmin):
     list_filter = ("published", "feature")
     search_fields = ("title", "body", "closing")
     prepopulated_fields = {"slug": ("title",)}
-    markdown_fields = ("body", "closing")
     inlines = [ContentListInline]
 
 
-class ListItemInline(admin.TabularInline):
+class ListItemInline(TextFields, admin.TabularInline):
     model = ListItem
     extra = 1
     fields = ("text", "slug", "position", "description", "published")
@@ -165,7 +251,6 @@ class ContentListAdmin(ContentAdmin):
     list_select_related = ("section",)
     search_fields = ("heading", "intro", "outro", "items__text")
     prepopulated_fields = {"slug": ("heading",)}
-    markdown_fields = ("intro", "outro")
     inlines = [ListItemInline]
 
 
@@ -179,7 +264,7 @@ class ListItemAdmin(ContentAdmin):
     prepopulated_fields = {"slug": ("text",)}
 
 
-class SkillInline(admin.TabularInline):
+class SkillInline(TextFields, admin.TabularInline):
     model = Skill
     extra = 1
     fields = ("name", "slug", "position", "group", "description", "published")
@@ -193,7 +278,6 @@ class SkillCategoryAdmin(ContentAdmin):
     list_editable = ("position", "published")
     search_fields = ("name", "intro", "outro")
     prepopulated_fields = {"slug": ("name",)}
-    markdown_fields = ("intro", "outro")
     inlines = [SkillInline]
 
     def get_queryset(self, request):
@@ -215,7 +299,7 @@ class SkillAdmin(ContentAdmin):
     filter_horizontal = ("stages",)
 
 
-class ChecklistItemInline(admin.TabularInline):
+class ChecklistItemInline(TextFields, admin.TabularInline):
     model = ChecklistItem
     extra = 1
     fields = ("title", "slug", "position", "description", "project", "published")
@@ -230,7 +314,6 @@ class RoadmapStageAdmin(ContentAdmin):
     list_editable = ("published",)
     search_fields = ("title", "intro", "outro", "items__title")
     prepopulated_fields = {"slug": ("title",)}
-    markdown_fields = ("intro", "outro")
     inlines = [ChecklistItemInline]
     ticks_lookup = "item__stage__in"
 
@@ -242,14 +325,25 @@ class RoadmapStageAdmin(ContentAdmin):
         return obj.items_total
 
 
+class ResourceInline(TextFields, admin.TabularInline):
+    model = Resource
+    extra = 1
+    fields = ("title", "slug", "position", "kind", "url", "published")
+    prepopulated_fields = {"slug": ("title",)}
+    show_change_link = True
+    verbose_name = "resource to learn it from"
+    verbose_name_plural = "resources to learn it from"
+
+
 @admin.register(ChecklistItem)
 class ChecklistItemAdmin(ContentAdmin):
     list_display = ("title", "stage", "position", "ticked_by", "published")
     list_editable = ("position", "published")
     list_filter = ("published", "stage")
     list_select_related = ("stage",)
-    search_fields = ("title", "description")
+    search_fields = ("title", "description", "resources__title")
     prepopulated_fields = {"slug": ("title",)}
+    inlines = [ResourceInline]
     ticks_lookup = "item__in"
 
     def get_queryset(self, request):
@@ -260,7 +354,7 @@ class ChecklistItemAdmin(ContentAdmin):
         return obj.ticks
 
 
-class ProjectSkillInline(admin.TabularInline):
+class ProjectSkillInline(TextFields, admin.TabularInline):
     model = PortfolioProject.skills.through
     extra = 1
     autocomplete_fields = ("skill",)
@@ -275,8 +369,18 @@ class PortfolioProjectAdmin(ContentAdmin):
     search_fields = ("title", "skill_area", "description")
     prepopulated_fields = {"slug": ("title",)}
     exclude = ("skills",)
-    markdown_fields = ("description",)
     inlines = [ProjectSkillInline]
+
+
+@admin.register(Resource)
+class ResourceAdmin(ContentAdmin):
+    list_display = ("title", "kind", "item", "position", "published")
+    list_editable = ("position", "published")
+    list_filter = ("published", "kind", "item__stage")
+    list_select_related = ("item",)
+    search_fields = ("title", "url", "item__title")
+    prepopulated_fields = {"slug": ("title",)}
+    autocomplete_fields = ("item",)
 
 
 @admin.register(CareerLevel)
@@ -285,7 +389,6 @@ class CareerLevelAdmin(ContentAdmin):
     list_editable = ("position", "published")
     search_fields = ("title", "description")
     prepopulated_fields = {"slug": ("title",)}
-    markdown_fields = ("description",)
 
 
 @admin.register(SalaryBand)
@@ -306,13 +409,12 @@ class ProviderAdmin(ContentAdmin):
 
 @admin.register(Certification)
 class CertificationAdmin(ContentAdmin):
-    list_display = ("name", "provider", "position", "published")
+    list_display = ("name", "provider", "url", "position", "published")
     list_editable = ("position", "published")
     list_filter = ("published", "provider")
     list_select_related = ("provider",)
     search_fields = ("name", "description", "provider__name")
     prepopulated_fields = {"slug": ("name",)}
-    markdown_fields = ("description",)
 
 
 # Search synonyms (issue 12, item 10): a small list editors keep, with its history.

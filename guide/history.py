@@ -17,6 +17,7 @@ from guide.models import (
     ListItem,
     PortfolioProject,
     Provider,
+    Resource,
     RoadmapStage,
     SalaryBand,
     Section,
@@ -52,6 +53,7 @@ NAME_FIELDS = {
     ListItem: "text",
     RoadmapStage: "title",
     ChecklistItem: "title",
+    Resource: "title",
     SkillCategory: "name",
     Skill: "name",
     PortfolioProject: "title",
@@ -65,6 +67,7 @@ URL_RELATIONS = {
     ContentList: ["section"],
     ListItem: ["content_list__section"],
     ChecklistItem: ["stage"],
+    Resource: ["item__stage"],
 }
 KINDS = {"+": "Added", "~": "Changed", "-": "Removed"}
 
@@ -133,7 +136,7 @@ def published_changes(limit: int = 50) -> list[Change]:
 # What each reading page shows, as the content querysets `last_changed` dates.
 FEATURE_MODELS = {
     Section.Feature.SKILLS: (SkillCategory, Skill),
-    Section.Feature.ROADMAP: (RoadmapStage, ChecklistItem),
+    Section.Feature.ROADMAP: (RoadmapStage, ChecklistItem, Resource),
     Section.Feature.CAREER: (CareerLevel,),
     Section.Feature.SALARIES: (SalaryBand,),
     Section.Feature.CERTIFICATIONS: (Certification, Provider),
@@ -182,6 +185,7 @@ def stage_sources(stage: RoadmapStage, *, drafts: bool) -> tuple[models.QuerySet
     return (
         RoadmapStage.objects.filter(pk=stage.pk),
         ChecklistItem.objects.visible(drafts).filter(stage=stage),
+        Resource.objects.visible(drafts).filter(item__stage=stage),
         Skill.objects.visible(drafts).filter(stages=stage),
         PortfolioProject.objects.visible(drafts).filter(checklist_item__stage=stage),
     )

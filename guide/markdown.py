@@ -1,9 +1,20 @@
-"""Render editor-written Markdown to HTML that can never carry script."""
+"""Editor-written Markdown: the one way it becomes HTML (sanitised with nh3, so it can never
+carry script) and the one way it becomes plain text (search snippets, meta descriptions).
 
+Which fields are Markdown is said once, by each model's `markdown_fields`; every other text
+field is plain text on one line.
+
+A text is rendered once per process, then served from memory: the memo is keyed by the
+text itself, so an edit is rendered on the first view after it and a page never shows
+HTML of an older text, while no request renders a text that was rendered before.
+"""
+
+import html
 from functools import lru_cache
 
 import markdown
 import nh3
+from django.utils.html import strip_tags
 from django.utils.safestring import SafeString, mark_safe
 
 ALLOWED_TAGS = {
@@ -13,16 +24,25 @@ ALLOWED_TAGS = {
 }  # fmt: skip
 ALLOWED_ATTRIBUTES = {"a": {"href", "title"}, "abbr": {"title"}, "th": {"scope"}}
 URL_SCHEMES = {"http", "https", "mailto"}
+# Distinct texts kept rendered: the guide holds a few hundred, ten times that when grown.
+MEMO_SIZE = 16_384
 
 
-@lru_cache(maxsize=1024)
+@lru_cache(maxsize=MEMO_SIZE)
 def render_markdown(text: str) -> SafeString:
-    html = markdown.markdown(text, extensions=["extra", "sane_lists"], output_format="html")
+    """The HTML of `text`, sanitised."""
+    rendered = markdown.markdown(text, extensions=["extra", "sane_lists"], output_format="html")
     clean = nh3.clean(
-        html,
+        rendered,
         tags=ALLOWED_TAGS,
         attributes=ALLOWED_ATTRIBUTES,
         url_schemes=URL_SCHEMES,
         link_rel="noopener noreferrer",
     )
     return mark_safe(clean)  # noqa: S308 - sanitised by nh3 just above
+
+
+@lru_cache(maxsize=MEMO_SIZE)
+def plain_text(text: str) -> str:
+    """The words a reader sees of `text`, without markup, on one line."""
+    return " ".join(html.unescape(strip_tags(render_markdown(text or ""))).split())

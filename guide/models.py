@@ -25,6 +25,17 @@ SLUG_HELP = (
 )
 
 
+class GuideHistory(HistoricalRecords):
+    """The content's history: every record says why it was made. The admin, a revert and
+    `load_guide` give their own reason; any other change is named by what it did."""
+
+    REASONS = {"+": "Added", "~": "Changed", "-": "Deleted"}
+
+    def get_change_reason_for_object(self, instance, history_type, using):
+        reason = super().get_change_reason_for_object(instance, history_type, using)
+        return reason or self.REASONS[history_type]
+
+
 class ContentQuerySet(models.QuerySet):
     """Every row by default (the admin, fixtures and commands need them all); what a
     reader may see is asked for explicitly with `published()` or `visible(drafts)`."""
@@ -63,15 +74,20 @@ class ContentListQuerySet(ContentQuerySet):
 
 
 class RoadmapStageQuerySet(ContentQuerySet):
-    def with_items(self, drafts: bool):
-        """Attach the stage's items, each with `shown_project`: its project, read in the
-        same query (None when there is none, or a reader may not see it)."""
-        shown = Q(project__isnull=False) if drafts else Q(project__published=True)
+    def with_items(self, drafts: bool, *, resources: bool = False):
+        """Attach the stage's items, each with `shown_project`, its project (None when a
+        reader may not see it, joined in the same query), and with `resources`, its
+        resources (one more query)."""
+        shown = Q() if drafts else Q(project__published=True)
         items = (
             ChecklistItem.objects.visible(drafts)
             .annotate(shown_project=models.FilteredRelation("project", condition=shown))
             .select_related("shown_project")
         )
+        if resources:
+            items = items.prefetch_related(
+                models.Prefetch("resources", Resource.objects.visible(drafts))
+            )
         return self.prefetch_related(models.Prefetch("items", items))
 
     def with_item_count(self, drafts: bool):
@@ -147,7 +163,7 @@ class Content(models.Model):
         default=True,
         help_text="Untick to make this a draft: only editors see it, marked “Draft”.",
     )
-    history = HistoricalRecords(inherit=True)
+    history = GuideHistory(inherit=True)
 
     objects = ContentQuerySet.as_manager()
 
@@ -155,6 +171,9 @@ class Content(models.Model):
     anchor_prefix = "item"
     # The relations whose rows must be published too for this one to be seen.
     published_parents: tuple[str, ...] = ()
+    # The text fields written in Markdown: rendered wherever readers see them, previewed in
+    # the admin. Every other text field is plain text on one line.
+    markdown_fields: tuple[str, ...] = ()
 
     class Meta:
         abstract = True
@@ -169,6 +188,8 @@ class Content(models.Model):
 
 class Section(Content):
     """One section of the article, in reading order."""
+
+    markdown_fields = ("body", "closing")
 
     class Feature(models.TextChoices):
         NONE = "", "Text only"
@@ -208,6 +229,7 @@ class ContentList(Content):
 
     anchor_prefix = "list"
     published_parents = ("section",)
+    markdown_fields = ("intro", "outro")
 
     class Style(models.TextChoices):
         BULLETS = "bullets", "Bulleted list"
@@ -245,12 +267,15 @@ class ContentList(Content):
 class ListItem(Content):
     anchor_prefix = "entry"
     published_parents = ("content_list", "content_list__section")
+    markdown_fields = ("description",)
     content_list = models.ForeignKey(
         ContentList, on_delete=models.CASCADE, related_name="items", verbose_name="list"
     )
     position = models.PositiveSmallIntegerField(help_text="Order within the list.")
     text = models.CharField(max_length=300)
-    description = models.TextField(blank=True, help_text="Optional short explanation.")
+    description = models.TextField(
+        blank=True, help_text="Optional short explanation, in Markdown."
+    )
 
     class Meta:
         ordering = ["content_list", "position"]
@@ -271,6 +296,7 @@ class ListItem(Content):
 
 class SkillCategory(Content):
     anchor_prefix = "category"
+    markdown_fields = ("intro", "outro")
     position = models.PositiveSmallIntegerField(unique=True)
     name = models.CharField(max_length=200)
     intro = models.TextField(blank=True, help_text="Text before the skills, in Markdown.")
@@ -289,6 +315,7 @@ class SkillCategory(Content):
 
 class RoadmapStage(Content):
     anchor_prefix = "stage"
+    markdown_fields = ("intro", "outro")
     number = models.PositiveSmallIntegerField(
         unique=True, help_text="The stage's number on the roadmap (1, 2, 3...)."
     )
@@ -322,6 +349,7 @@ class RoadmapStage(Content):
 class Skill(Content):
     anchor_prefix = "skill"
     published_parents = ("category",)
+    markdown_fields = ("description",)
     category = models.ForeignKey(SkillCategory, on_delete=models.PROTECT, related_name="skills")
     position = models.PositiveSmallIntegerField(help_text="Order within the category.")
     name = models.CharField(max_length=200)
@@ -333,7 +361,9 @@ class Skill(Content):
             "libraries include:'. Skills of a category with the same text are listed together."
         ),
     )
-    description = models.TextField(blank=True, help_text="One line on what it is for.")
+    description = models.TextField(
+        blank=True, help_text="A line or two on what it is for, in Markdown."
+    )
     stages = models.ManyToManyField(
         RoadmapStage,
         blank=True,
@@ -360,6 +390,7 @@ class Skill(Content):
 
 class PortfolioProject(Content):
     anchor_prefix = "project"
+    markdown_fields = ("description",)
     position = models.PositiveSmallIntegerField(unique=True)
     title = models.CharField(max_length=200)
     skill_area = models.CharField(
@@ -388,10 +419,13 @@ class ChecklistItem(Content):
 
     anchor_prefix = "item"
     published_parents = ("stage",)
+    markdown_fields = ("description",)
     stage = models.ForeignKey(RoadmapStage, on_delete=models.CASCADE, related_name="items")
     position = models.PositiveSmallIntegerField(help_text="Order within the stage.")
     title = models.CharField(max_length=200)
-    description = models.TextField(blank=True, help_text="One line on what to learn or build.")
+    description = models.TextField(
+        blank=True, help_text="A line or two on what to learn or build, in Markdown."
+    )
     project = models.OneToOneField(
         PortfolioProject,
         on_delete=models.SET_NULL,
@@ -417,8 +451,52 @@ class ChecklistItem(Content):
         return f"{reverse('guide:stage', args=[self.stage.slug])}#{self.anchor}"
 
 
+class Resource(Content):
+    """Somewhere to learn what a checklist item names: documentation, a course or a book."""
+
+    anchor_prefix = "resource"
+    published_parents = ("item", "item__stage")
+
+    class Kind(models.TextChoices):
+        DOCUMENTATION = "documentation", "Documentation"
+        COURSE = "course", "Course"
+        BOOK = "book", "Book"
+
+    item = models.ForeignKey(
+        ChecklistItem,
+        on_delete=models.CASCADE,
+        related_name="resources",
+        verbose_name="checklist item",
+    )
+    position = models.PositiveSmallIntegerField(help_text="Order within the item.")
+    title = models.CharField(max_length=200, help_text="Plain text, e.g. 'pandas documentation'.")
+    url = models.URLField(
+        "address", max_length=500, help_text="The resource's own page, e.g. https://..."
+    )
+    kind = models.CharField(max_length=20, choices=Kind, default=Kind.DOCUMENTATION)
+
+    class Meta:
+        ordering = ["item__stage__number", "item__position", "position"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["item", "position"], name="%(app_label)s_%(class)s_unique_position"
+            ),
+            models.CheckConstraint(
+                condition=Q(kind__in=["documentation", "course", "book"]),
+                name="%(app_label)s_%(class)s_kind_known",
+            ),
+        ]
+
+    def __str__(self):
+        return self.title
+
+    def get_absolute_url(self):
+        return self.item.get_absolute_url()
+
+
 class CareerLevel(Content):
     anchor_prefix = "level"
+    markdown_fields = ("description",)
     position = models.PositiveSmallIntegerField(unique=True)
     title = models.CharField(max_length=200)
     min_years = models.PositiveSmallIntegerField(help_text="Typical experience, from (years).")
@@ -518,10 +596,20 @@ class Provider(Content):
 class Certification(Content):
     anchor_prefix = "cert"
     published_parents = ("provider",)
+    markdown_fields = ("description",)
     position = models.PositiveSmallIntegerField(unique=True)
     name = models.CharField(max_length=200)
     provider = models.ForeignKey(Provider, on_delete=models.PROTECT, related_name="certifications")
     description = models.TextField(blank=True, help_text="What it covers, in Markdown.")
+    url = models.URLField(
+        "official page",
+        max_length=500,
+        blank=True,
+        help_text=(
+            "The certification's own page at its provider (not the provider's home page). "
+            "Leave empty unless you are sure of it."
+        ),
+    )
 
     objects = CertificationQuerySet.as_manager()
 

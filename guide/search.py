@@ -17,7 +17,6 @@ word and for any word at once: PostgreSQL's full-text search on a GIN-indexed ve
 """
 
 import difflib
-import html
 import re
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -25,10 +24,10 @@ from dataclasses import dataclass
 from django.contrib.postgres.search import SearchQuery, SearchRank, SearchVector
 from django.db import connection, transaction
 from django.db.models import BooleanField, ExpressionWrapper, F, Q, QuerySet
-from django.utils.html import escape, strip_tags
+from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
 
-from guide.markdown import render_markdown
+from guide.markdown import plain_text
 from guide.models import (
     CareerLevel,
     Certification,
@@ -66,11 +65,6 @@ def highlight(text: str, words: list[str]) -> SafeString:
     return mark_safe("".join(parts))  # noqa: S308 - every piece is escaped above
 
 
-def plain_text(markdown_text: str) -> str:
-    """The text a reader sees of rendered Markdown: no tags, entities decoded."""
-    return " ".join(html.unescape(strip_tags(render_markdown(markdown_text))).split())
-
-
 def snippet(text: str, words: list[str]) -> SafeString:
     """A short extract of `text` around the first matching word, highlighted."""
     lowered = text.lower()
@@ -97,7 +91,6 @@ class Source:
     body: list[str]
     url: Callable[[object], str]
     heading: Callable[[object], str] = str
-    markdown: tuple[str, ...] = ()  # the body fields that are Markdown; others are text
 
 
 SOURCES = [
@@ -107,7 +100,6 @@ SOURCES = [
         "title",
         ["body", "closing"],
         lambda row: row.get_absolute_url(),
-        markdown=("body", "closing"),
     ),
     Source(
         "Guide section",
@@ -116,7 +108,6 @@ SOURCES = [
         ["intro", "outro", "section__title"],
         lambda row: f"{row.section.get_absolute_url()}#{row.anchor}",
         lambda row: row.heading or row.section.title,
-        markdown=("intro", "outro"),
     ),
     Source(
         "Guide section",
@@ -131,7 +122,6 @@ SOURCES = [
         "title",
         ["intro", "items_lead", "outro"],
         lambda row: row.get_absolute_url(),
-        markdown=("intro", "outro"),
     ),
     Source(
         "Checklist item",
@@ -147,7 +137,6 @@ SOURCES = [
         "name",
         ["intro", "outro"],
         lambda row: row.get_absolute_url(),
-        markdown=("intro", "outro"),
     ),
     Source(
         "Skill",
@@ -162,7 +151,6 @@ SOURCES = [
         "title",
         ["skill_area", "description"],
         lambda row: row.get_absolute_url(),
-        markdown=("description",),
     ),
     Source(
         "Certification",
@@ -170,7 +158,6 @@ SOURCES = [
         "name",
         ["description", "provider__name"],
         lambda row: row.get_absolute_url(),
-        markdown=("description",),
     ),
     Source(
         "Career level",
@@ -179,7 +166,6 @@ SOURCES = [
         ["description"],
         lambda row: row.get_absolute_url(),
         lambda row: f"{row.title} ({row.experience})",
-        markdown=("description",),
     ),
     Source(
         "Salary",
@@ -250,7 +236,8 @@ def body_text(row, source: Source) -> str:
         for part in field.split("__"):
             value = getattr(value, part)
         text = str(value)
-        values.append(plain_text(text) if field in source.markdown else " ".join(text.split()))
+        markdown = field in type(row).markdown_fields  # a field of the row itself
+        values.append(plain_text(text) if markdown else " ".join(text.split()))
     return " ".join(value for value in values if value)
 
 

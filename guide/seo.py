@@ -6,22 +6,19 @@ Everything in it is the same for every visitor without a session (the page is ca
 whole): the canonical URL is built from the request's own host, nothing else from it.
 """
 
-import html
 import re
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import datetime
 from functools import cached_property
 
-from django.db.models import QuerySet
+from django.db.models import Model, QuerySet
 from django.http import HttpRequest
 from django.templatetags.static import static
 from django.urls import reverse
-from django.utils.html import strip_tags
 
 from guide import structured
 from guide.history import last_changed
-from guide.markdown import render_markdown
 from guide.pagecache import per_version
 from guide.visibility import is_editor
 
@@ -49,12 +46,6 @@ def clip(text: str, limit: int) -> str:
         cut = cut.rsplit(" ", 1)[0]
     cut = cut.rstrip(" ,;:")
     return f"{cut}…"
-
-
-def plain_text(markdown: str) -> str:
-    """The words of a Markdown text, without markup, on one line."""
-    text = html.unescape(strip_tags(render_markdown(markdown or "")))
-    return re.sub(r"\s+", " ", text).strip()
 
 
 def describe(*parts: str) -> str:
@@ -99,6 +90,22 @@ class PageMeta:
     extra_data: list[dict] = field(default_factory=list)  # JSON-LD beyond the breadcrumbs
     article: bool = False  # the page is a guide section: an Article with dateModified
     known_updated: datetime | None = None  # when the view already knows it (no query)
+    # What an editor would change here: the row shown (its change page) or, on a list
+    # page, the model listed (its change list); the editor banner links to it.
+    edits: Model | type[Model] | None = None
+
+    @cached_property
+    def edit_link(self) -> tuple[str, str]:
+        """The editor banner's link: its address and its words."""
+        if isinstance(self.edits, Model):
+            opts = self.edits._meta
+            url = reverse(f"admin:{opts.app_label}_{opts.model_name}_change", args=[self.edits.pk])
+            return url, f"Edit this {opts.verbose_name}"
+        if self.edits is not None:
+            opts = self.edits._meta
+            url = reverse(f"admin:{opts.app_label}_{opts.model_name}_changelist")
+            return url, f"Edit the {opts.verbose_name_plural}"
+        return reverse("admin:index"), "Edit the guide"
 
     @cached_property
     def canonical(self) -> str:

@@ -77,10 +77,12 @@ def content(db):
 
 @pytest.fixture
 def editors_group(db):
-    """The Editors group, as its data migration makes it (a transactional test's flush
+    """The Editors group, as its data migrations make it (a transactional test's flush
     empties every table, so tests that need the group ask for it)."""
     migration = importlib.import_module("guide.migrations.0004_editors_group")
     migration.create_editors(django_apps, None)
+    resources = importlib.import_module("guide.migrations.0010_resources_and_certification_pages")
+    resources.let_editors_edit_resources(django_apps, None)
     synonyms = importlib.import_module("guide.migrations.0011_search_synonyms")
     synonyms.let_editors_keep_synonyms(django_apps, None)
     return Group.objects.get(name=migration.EDITORS)

@@ -4,6 +4,8 @@ that tests share (the fixture's path, the content models, the guide's pages)."""
 from itertools import count
 
 from django.conf import settings
+from django.contrib import admin
+from django.forms.models import _get_foreign_key
 from django.urls import reverse
 
 from guide.models import (
@@ -14,6 +16,7 @@ from guide.models import (
     ListItem,
     PortfolioProject,
     Provider,
+    Resource,
     RoadmapStage,
     SalaryBand,
     Section,
@@ -34,6 +37,7 @@ MODELS = [
     Skill,
     PortfolioProject,
     ChecklistItem,
+    Resource,
     CareerLevel,
     SalaryBand,
     Provider,
@@ -89,7 +93,9 @@ def add_more_content() -> None:
     for _ in range(4):
         stage = make_stage()
         for _ in range(6):
-            make_item(stage)
+            item = make_item(stage)
+            for _ in range(2):
+                make_resource(item)
         category = make_category()
         for _ in range(5):
             make_skill(category).stages.add(stage)
@@ -141,6 +147,20 @@ def make_item(stage: RoadmapStage, **fields) -> ChecklistItem:
     n = _next()
     return ChecklistItem.objects.create(
         **{"slug": f"item-{n}", "stage": stage, "position": n, "title": f"Item {n}", **fields}
+    )
+
+
+def make_resource(item: ChecklistItem, **fields) -> Resource:
+    n = _next()
+    return Resource.objects.create(
+        **{
+            "slug": f"resource-{n}",
+            "item": item,
+            "position": n,
+            "title": f"Resource {n}",
+            "url": f"https://docs.example.org/{n}/",
+            **fields,
+        }
     )
 
 
@@ -214,6 +234,17 @@ def change_url(obj) -> str:
     return reverse(f"admin:guide_{obj._meta.model_name}_change", args=[obj.pk])
 
 
+def inline_management(obj) -> dict:
+    """The management forms of the inlines on `obj`'s admin page, with no rows: a post
+    that leaves the rows inside `obj` as they are."""
+    data = {}
+    for inline in admin.site.get_model_admin(type(obj)).inlines:
+        fk = _get_foreign_key(type(obj), inline.model, fk_name=inline.fk_name)
+        prefix = fk.remote_field.get_accessor_name(model=None).replace("+", "")
+        data |= {f"{prefix}-TOTAL_FORMS": 0, f"{prefix}-INITIAL_FORMS": 0}
+    return data
+
+
 def form_data(obj, **changes) -> dict:
     """The admin form's fields for `obj`, as its change page would post them."""
     data = {}
@@ -228,5 +259,6 @@ def form_data(obj, **changes) -> dict:
         data[field.name] = "" if value is None else value
     for field in obj._meta.many_to_many:
         data[field.name] = [related.pk for related in getattr(obj, field.name).all()]
+    data.update(inline_management(obj))
     data.update(changes)
     return {key: value for key, value in data.items() if value is not False}

@@ -288,7 +288,7 @@ def test_markdown_is_previewed_after_saving(editor_client, content):
         '<div class="markdown-preview"><p>Some <strong>bold</strong> text </p></div>' in page.text
     )
     assert "<script>alert" not in page.text
-    assert "simple formatting: **bold**" in page.text
+    assert "Text boxes take Markdown: **bold**" in page.text
     content_type = ContentType.objects.get_for_model(Section)
     view_on_site = reverse("admin:view_on_site", args=[content_type.pk, section.pk])
     assert f'href="{view_on_site}"' in page.text

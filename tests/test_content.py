@@ -35,6 +35,7 @@ def test_counts_match_the_article(content):
         "ListItem": 43,
         "RoadmapStage": 6,
         "ChecklistItem": 28,
+        "Resource": 27,
         "SkillCategory": 6,
         "Skill": 34,
         "PortfolioProject": 6,

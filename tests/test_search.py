@@ -10,7 +10,14 @@ from django.utils.html import strip_tags
 
 from guide.models import SearchSynonym, Skill
 from guide.search import highlight, rebuild_index, search, snippet, suggestion, words_of
-from tests.factories import VERSION, add_more_content, make_list, make_list_item, make_section
+from tests.factories import (
+    VERSION,
+    add_more_content,
+    make_list,
+    make_list_item,
+    make_section,
+    make_stage,
+)
 
 SEARCH = reverse("guide:search")
 
@@ -211,13 +218,18 @@ def test_postgresql_uses_full_text_search_with_stemming(content):
 
 def test_snippets_are_escaped_once(client, db):
     section = make_section(title="Teams", body="Fraud & Analytics teams use <b>models</b>.")
-    make_list_item(make_list(section), text="Tools", description="Pandas & NumPy <tools>")
+    make_list_item(make_list(section), text="Tools", description="Pandas & NumPy `<tools>`")
+    stage = make_stage(items_lead="Scikit & Keras <models>")
     response = client.get(SEARCH, {"q": "fraud"})
     assert "<mark>Fraud</mark> &amp; Analytics teams use models." in response.text
     assert "&amp;amp;" not in response.text
     response = client.get(SEARCH, {"q": "pandas"})
-    # A plain-text field is shown as written: its "<tools>" is text, escaped once.
+    # Markdown code is text a reader sees: its "<tools>" is shown, escaped once.
     assert "<mark>Pandas</mark> &amp; NumPy &lt;tools&gt;" in response.text
+    response = client.get(SEARCH, {"q": "keras"})
+    # A plain-text field is shown as written: its "<models>" is text, escaped once.
+    assert stage.title in response.text
+    assert "Scikit &amp; <mark>Keras</mark> &lt;models&gt;" in response.text
 
 
 def test_search_matches_only_the_text_readers_see(db):

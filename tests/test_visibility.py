@@ -31,6 +31,7 @@ from guide.models import (
     Completion,
     ContentVersion,
     PortfolioProject,
+    Resource,
     RoadmapStage,
     Section,
     Skill,
@@ -54,6 +55,7 @@ DRAFTS = {
     Section: "common-challenges",
     RoadmapStage: "learn-deep-learning",
     ChecklistItem: "mlops-model-serving",
+    Resource: "mlops-docker-containers--docker-documentation",
     Skill: "xgboost",
     PortfolioProject: "predictive-maintenance-system",
     CareerLevel: "lead-machine-learning-engineer",
@@ -64,11 +66,14 @@ SECRETS = [
     "Learn Deep Learning",  # the stage (renamed below: the new title starts the same)
     "Sentiment analysis",  # an item of the draft stage
     "Model serving",  # the item
+    "mlflow.org",  # the item's resource
+    "docs.docker.com",  # the resource
     "XGBoost",  # the skill
     "Industrial AI",  # the project's skill area, shown through its checklist item too
     "project-predictive-maintenance-system",  # the project's anchor and links
     "Lead Machine Learning Engineer",  # the career level
     "Azure AI Engineer Associate",  # the certification
+    "learn.microsoft.com",  # the certification's official page
     "A note on a draft stage",  # the learner's note on the draft stage
 ]
 DRAFT_STAGE_TITLE = "Learn Deep Learning, reworked"

@@ -57,7 +57,7 @@ def rebuild_search_index(apps, schema_editor):
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("guide", "0009_progress_share"),
+        ("guide", "0010_resources_and_certification_pages"),
         ("auth", "0012_alter_user_first_name_max_length"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]

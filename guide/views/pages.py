@@ -7,7 +7,7 @@ every queryset, form and search it uses: readers never see a draft.
 from collections.abc import Callable
 from http import HTTPStatus
 
-from django.db.models import Max, Prefetch
+from django.db.models import Max, Model, Prefetch
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.urls import reverse
@@ -23,6 +23,7 @@ from guide.forms import (
     SearchForm,
     SkillFilterForm,
 )
+from guide.markdown import plain_text
 from guide.models import (
     CareerLevel,
     Certification,
@@ -36,7 +37,7 @@ from guide.models import (
 )
 from guide.pagecache import reader_page
 from guide.search import search, suggestion
-from guide.seo import Crumb, PageMeta, describe, listing, page_title, plain_text
+from guide.seo import Crumb, PageMeta, describe, listing, page_title
 from guide.views.helpers import HtmxHttpRequest, neighbours, section_for
 from guide.visibility import is_editor
 
@@ -93,6 +94,7 @@ def home(request: HttpRequest) -> HttpResponse:
             path=path,
             sources=history.home_sources(drafts=drafts),
             extra_data=[occupation],
+            edits=introduction or Section,
         ),
     }
     return render(request, "guide/home.html", context)
@@ -133,6 +135,7 @@ def section(request: HttpRequest, slug: str) -> HttpResponse:
         sources=history.section_sources(current, drafts=drafts),
         og_type="article",
         article=True,
+        edits=current,
     )
     return render(request, "guide/section.html", context)
 
@@ -149,9 +152,16 @@ def section_description(section: Section, lists, context: dict) -> str:
 
 
 def list_page(
-    request: HttpRequest, name: str, description: str, sources: tuple, *, crumb: str = ""
+    request: HttpRequest,
+    name: str,
+    description: str,
+    sources: tuple,
+    *,
+    edits: type[Model],
+    crumb: str = "",
 ) -> PageMeta:
-    """The metadata of a list page: its filters never change its canonical address."""
+    """The metadata of a list page (of `edits` rows): its filters never change its
+    canonical address."""
     return PageMeta(
         request,
         title=page_title(name),
@@ -159,6 +169,7 @@ def list_page(
         path=request.path,
         crumbs=[Crumb(crumb or name, request.path)],
         sources=sources,
+        edits=edits,
     )
 
 
@@ -229,6 +240,7 @@ def skills(request: HtmxHttpRequest) -> HttpResponse:
                 separator=", ",
             ),
             history.list_page_sources(Section.Feature.SKILLS, drafts=drafts),
+            edits=Skill,
         ),
         section=section_for(Section.Feature.SKILLS, drafts=drafts),
     )
@@ -261,6 +273,7 @@ def projects(request: HtmxHttpRequest) -> HttpResponse:
                 separator="; ",
             ),
             history.projects_sources(drafts=drafts),
+            edits=PortfolioProject,
             crumb="Projects",
         ),
         stage=RoadmapStage.objects.visible(drafts)
@@ -294,6 +307,7 @@ def career(request: HtmxHttpRequest) -> HttpResponse:
                 separator="; ",
             ),
             history.list_page_sources(Section.Feature.CAREER, drafts=drafts),
+            edits=CareerLevel,
             crumb="Career",
         ),
         section=section_for(Section.Feature.CAREER, drafts=drafts),
@@ -330,6 +344,7 @@ def salaries(request: HtmxHttpRequest) -> HttpResponse:
                 separator="; ",
             ),
             history.list_page_sources(Section.Feature.SALARIES, drafts=drafts),
+            edits=SalaryBand,
         ),
         section=section_for(Section.Feature.SALARIES, drafts=drafts),
     )
@@ -359,6 +374,7 @@ def certifications(request: HtmxHttpRequest) -> HttpResponse:
                 separator="; ",
             ),
             history.list_page_sources(Section.Feature.CERTIFICATIONS, drafts=drafts),
+            edits=Certification,
         ),
         section=section_for(Section.Feature.CERTIFICATIONS, drafts=drafts),
     )

@@ -24,9 +24,10 @@ from guide import progress as rules
 from guide.csrf import origin_checked_first_post
 from guide.forms import NoteForm, ResetForm, ShareForm, TickForm
 from guide.limits import limit_new_guest_sessions
+from guide.markdown import plain_text
 from guide.models import ChecklistItem, ProgressShare, RoadmapStage, Section, Skill
 from guide.pagecache import has_private_state, per_version, reader_page
-from guide.seo import Crumb, PageMeta, describe, listing, page_title, plain_text
+from guide.seo import Crumb, PageMeta, describe, listing, page_title
 from guide.views.helpers import HtmxHttpRequest, bad_request, neighbours, section_for
 from guide.visibility import is_editor
 
@@ -45,7 +46,7 @@ def learner_progress(request: HtmxHttpRequest, *, drafts: bool, with_notes: bool
     stages = per_version(
         request,
         f"roadmap:{int(drafts)}",
-        lambda: list(RoadmapStage.objects.visible(drafts).with_items(drafts)),
+        lambda: list(RoadmapStage.objects.visible(drafts).with_items(drafts, resources=True)),
     )
     if request.method in {"GET", "HEAD"} and not has_private_state(request):
         return rules.roadmap_progress(owner=None, stages=stages)
@@ -80,6 +81,7 @@ def roadmap(request: HtmxHttpRequest) -> HttpResponse:
             path=request.path,
             crumbs=[Crumb("Roadmap", request.path)],
             sources=history.list_page_sources(Section.Feature.ROADMAP, drafts=drafts),
+            edits=RoadmapStage,
         ),
     }
     return render(request, "guide/roadmap.html", context)
@@ -113,6 +115,7 @@ def stage(request: HtmxHttpRequest, slug: str) -> HttpResponse:
             ],
             sources=history.stage_sources(entry.stage, drafts=drafts),
             og_type="article",
+            edits=entry.stage,
         ),
     }
     return render(request, "guide/stage.html", context)

@@ -91,11 +91,17 @@ def test_keyboard_only_ticking_keeps_focus_on_the_control(page, live_server, ada
     page.keyboard.press("Space")
     done = untick(page, "Variables and data structures")
     expect(done).to_be_focused()
+    # The item's two resources come next in the reading order, then the next item.
+    page.keyboard.press("Tab")
+    expect(page.get_by_role("link", name="The Python Tutorial: Data Structures")).to_be_focused()
+    page.keyboard.press("Tab")
     page.keyboard.press("Tab")
     expect(tick(page, "Functions")).to_be_focused()
     page.keyboard.press("Enter")
     expect(untick(page, "Functions")).to_be_focused()
-    page.keyboard.press("Shift+Tab")
+    for _ in range(3):
+        page.keyboard.press("Shift+Tab")
+    expect(untick(page, "Variables and data structures")).to_be_focused()
     page.keyboard.press("Enter")
     expect(tick(page, "Variables and data structures")).to_be_focused()
     expect(page.locator("#overall-text")).to_have_text("1 of 28 items done (4%)")

@@ -1,9 +1,9 @@
 """Grow the guide to N times its content, to measure how pages scale (`make bench`).
 
-Every skill category, skill, roadmap stage with its checklist items, portfolio project,
-career level, salary band and certification gets N - 1 copies (slugs end in `-xK`),
-with their relations to skills and stages. For benchmarks and tests only: never on a site
-readers use.
+Every skill category, skill, roadmap stage with its checklist items and their resources,
+portfolio project, career level, salary band and certification gets N - 1 copies (slugs
+end in `-xK`), with their relations to skills and stages. For benchmarks and tests only:
+never on a site readers use.
 """
 
 from django.core.management.base import BaseCommand, CommandError
@@ -15,6 +15,7 @@ from guide.models import (
     ChecklistItem,
     ContentVersion,
     PortfolioProject,
+    Resource,
     RoadmapStage,
     SalaryBand,
     Skill,
@@ -48,7 +49,7 @@ class Command(BaseCommand):
             raise CommandError("--factor must be at least 1.")
         if Skill.objects.filter(slug__contains="-x1").exists():
             raise CommandError("The guide was grown already.")
-        stages = list(RoadmapStage.objects.prefetch_related("items"))
+        stages = list(RoadmapStage.objects.prefetch_related("items__resources"))
         categories = list(SkillCategory.objects.prefetch_related("skills__stages"))
         projects = list(PortfolioProject.objects.prefetch_related("skills"))
         simple = {
@@ -68,10 +69,15 @@ class Command(BaseCommand):
         for stage in stages:
             new_stage = copy_of(stage, copy, offset, title=f"{stage.title} ({copy})")
             new_stage.save()
-            ChecklistItem.objects.bulk_create(
+            items = stage.items.all()
+            new_items = ChecklistItem.objects.bulk_create(
+                [copy_of(item, copy, 0, stage_id=new_stage.pk, project_id=None) for item in items]
+            )
+            Resource.objects.bulk_create(
                 [
-                    copy_of(item, copy, 0, stage_id=new_stage.pk, project_id=None)
-                    for item in stage.items.all()
+                    copy_of(resource, copy, 0, item_id=new_item.pk)
+                    for item, new_item in zip(items, new_items, strict=True)
+                    for resource in item.resources.all()
                 ]
             )
 

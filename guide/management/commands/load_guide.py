@@ -20,6 +20,7 @@ ORDER_FIELDS = {
     "guide.skill": "position",
     "guide.portfolioproject": "position",
     "guide.checklistitem": "position",
+    "guide.resource": "position",
     "guide.careerlevel": "position",
     "guide.salaryband": "position",
     "guide.certification": "position",
