@@ -21,9 +21,12 @@ from pathlib import Path
 import pytest
 from django.conf import settings
 from django.contrib.auth import get_user_model
+from django.contrib.auth.tokens import default_token_generator
 from django.core.management import call_command
 from django.test import Client, RequestFactory
 from django.urls import reverse
+from django.utils.encoding import force_bytes
+from django.utils.http import urlsafe_base64_encode
 
 from guide import progress as rules
 from guide.models import RoadmapStage, Section, Skill
@@ -96,14 +99,23 @@ def collect_pages(folder: Path) -> dict[str, str]:
         "/search/?q=deploying+models",
         "/search/?q=pytroch",
         "/search/?q=zzzzqqq",
+        "/search/?q=kubernetes+cost",
+        "/search/?q=llm",
     ]:
         pages[url] = get(anonymous, url)
     # Accounts, before signing in.
+    reader = get_user_model().objects.create_user("rita", "rita@example.org", "a passphrase 3")
     for name in ["login", "signup", "password-reset", "password-reset-sent"]:
         url = reverse(f"guide:{name}")
         pages[url] = get(anonymous, url)
     url = reverse("guide:password-reset-confirm", args=["MQ", "bad-token"])
     pages[f"{url} (a used link)"] = get(anonymous, url)
+    uid = urlsafe_base64_encode(force_bytes(reader.pk))
+    url = reverse(
+        "guide:password-reset-confirm", args=[uid, default_token_generator.make_token(reader)]
+    )
+    response = Client().get(url, follow=True)
+    pages[f"{response.redirect_chain[-1][0]} (a fresh link)"] = full_page(response)
     url = reverse("guide:password-reset-complete")
     pages[url] = get(anonymous, url)
     url = reverse("guide:login")
@@ -142,6 +154,8 @@ def collect_pages(folder: Path) -> dict[str, str]:
         reverse("guide:tick-item", args=[item.slug]), {"done": "1", "next": "/roadmap/"}
     )
     assert response.status_code == HTTPStatus.FOUND
+    response = guest.get(response["Location"])
+    pages["/roadmap/ (after a tick without JavaScript)"] = full_page(response)
     for url in [reverse("guide:roadmap"), stage.get_absolute_url(), reverse("guide:progress")]:
         pages[f"{url} (a guest with ticks)"] = get(guest, url)
     url = reverse("guide:reset-progress")
@@ -165,6 +179,21 @@ def collect_pages(folder: Path) -> dict[str, str]:
         reverse("guide:delete-account"),
     ]:
         pages[f"{url} (signed in)"] = get(learner, url)
+    # The same learner's forms, sent without JavaScript, and refused.
+    url = reverse("guide:save-note", args=[stage.slug])
+    response = learner.post(url, {"text": "Line one\r\nline two"}, follow=True)
+    pages[f"POST {url} (the page it leads to)"] = full_page(response)
+    response = learner.post(url, {"text": "x" * 5000}, follow=True)
+    pages[f"POST {url} (too long)"] = full_page(response)
+    url = reverse("guide:password-change")
+    response = learner.post(url, {"old_password": "wrong", "new_password1": "a"})
+    pages[f"POST {url} (refused)"] = full_page(response)
+    url = reverse("guide:delete-account")
+    pages[f"POST {url} (refused)"] = full_page(learner.post(url, {"password": "wrong"}))
+    url = reverse("guide:tick-item", args=[item.slug])
+    response = learner.post(url, {"done": "maybe"})
+    assert response.status_code == HTTPStatus.BAD_REQUEST
+    pages[f"400 POST {url}"] = full_page(response)
     url = reverse("guide:shared-progress", args=[user.progress_share.token])
     pages[url] = get(anonymous, url)
     pages["404 /shared/nope/"] = get(
@@ -180,6 +209,11 @@ def collect_pages(folder: Path) -> dict[str, str]:
     )
     Section.objects.filter(slug="skills").update(published=False)
     pages["/ (an editor, with a draft)"] = get(editor, "/")
+    stage.items.filter(pk=item.pk).update(published=False)
+    pages["/roadmap/ (an editor, with a draft)"] = get(editor, reverse("guide:roadmap"))
+    pages[f"{stage.get_absolute_url()} (an editor, with a draft)"] = get(
+        editor, stage.get_absolute_url()
+    )
 
     # What htmx swaps in, each in a document of its own (the checker reads documents).
     htmx = {"HTTP_HX_REQUEST": "true"}
