@@ -133,7 +133,9 @@ class FilterForm(NoColon, VisibleChoices, forms.Form):
                 {
                     "data-hx-get": self.url,
                     "data-hx-include": "closest form",
-                    "data-hx-trigger": "change" if is_select else "input changed delay:400ms, search",
+                    "data-hx-trigger": "change"
+                    if is_select
+                    else "input changed delay:400ms, search",
                 }
             )
 

@@ -60,7 +60,9 @@ def test_htmx_tick_returns_the_stage_block_and_the_overall_bar(ada_client, ada, 
     assert text.lstrip().startswith('<div class="checklist-block" id="checklist-develop-data')
     assert "Mark ‘SQL’ as not done" in text
     assert "1 of 3 done" in text
-    assert 'id="overall-progress" aria-labelledby="overall-heading" data-hx-swap-oob="true"' in text
+    assert (
+        'id="overall-progress" aria-labelledby="overall-heading" data-hx-swap-oob="true"' in text
+    )
     assert "1 of 28 items done (4%)" in text
     assert "‘SQL’ marked as done. Stage 2: 1 of 3 done." in text
     assert 'name="next" value="/roadmap/"' in text
