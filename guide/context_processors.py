@@ -23,8 +23,7 @@ def next_item(request: HttpRequest):
     """Where the learner left off (None for a visitor without a session: nothing read)."""
     if not has_session(request) or not hasattr(request, "user"):
         return None
-    owner = rules.owner_of(user=request.user, session=request.session)
-    return rules.next_item(owner=owner, drafts=is_editor(request))
+    return rules.learner_progress(request, drafts=is_editor(request)).continue_at
 
 
 def drafts(request: HttpRequest) -> dict:

@@ -106,10 +106,26 @@ def request_version(request: HttpRequest) -> int:
     return version
 
 
+# What `per_version` read lately, in this process: the key names the content version, so an
+# entry is exact for as long as it is kept, and a hit costs no unpickling.
+_recent: dict[str, tuple] = {}
+RECENT_LIMIT = 256
+
+
+def forget_recent() -> None:
+    """Forget what this process kept (as tests do, whose rolled-back transactions take the
+    content version back)."""
+    _recent.clear()
+
+
 def per_version(request: HttpRequest, name: str, compute: Callable[[], Any]) -> Any:
     """`compute()`, worked out once per content version (and release) for every process
-    and node: kept in the shared cache under `name`, which says what it depends on."""
+    and node: kept in the shared cache under `name`, which says what it depends on, and
+    in this process. What it returns is shared by requests: read it, never change it."""
     key = f"version:{request_version(request)}:{release()}:{name}"
+    kept = _recent.get(key)
+    if kept is not None:
+        return kept[0]
     try:
         kept = cache.get(key)
     except Exception:
@@ -121,6 +137,9 @@ def per_version(request: HttpRequest, name: str, compute: Callable[[], Any]) -> 
             cache.set(key, kept, PAGE_TIMEOUT)
         except Exception:
             logger.warning("page cache unavailable: %s not kept", name)
+    if len(_recent) >= RECENT_LIMIT:
+        _recent.clear()
+    _recent[key] = kept
     return kept[0]
 
 

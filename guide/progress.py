@@ -20,7 +20,7 @@ from datetime import datetime, timedelta
 from django.contrib.auth.base_user import AbstractBaseUser
 from django.contrib.sessions.backends.base import SessionBase
 from django.db import transaction
-from django.db.models import Exists
+from django.http import HttpRequest
 from django.utils import timezone
 from django.utils.timezone import localdate
 
@@ -33,6 +33,7 @@ from guide.models import (
     StageNote,
     new_share_token,
 )
+from guide.pagecache import has_private_state, per_version
 
 GUEST_SESSION_KEY = "guest"
 GUEST_SEEN_KEY = "guest_seen"  # the day the guest's visit was last written down
@@ -225,6 +226,12 @@ class RoadmapProgress:
             (entry for stage in self.stages for entry in stage.items if not entry.done), None
         )
 
+    @property
+    def continue_at(self) -> ChecklistItem | None:
+        """Where the learner left off: the first item not yet done, once they have ticked
+        one (None before that, and when every item is done)."""
+        return self.next_up.item if self.done_count and self.next_up else None
+
 
 def percent(part: int, whole: int) -> int:
     return round(100 * part / whole) if whole else 0
@@ -328,17 +335,25 @@ def export_share(*, user: AbstractBaseUser) -> dict | None:
     }
 
 
-def next_item(*, owner: Owner | None, drafts: bool) -> ChecklistItem | None:
-    """Where the learner left off: the first item they have not ticked, in roadmap order,
-    once they have ticked one (None before that, and when every item is done). One query."""
-    if owner is None:
-        return None
-    items = ChecklistItem.objects.visible(drafts)
-    ticked = Completion.objects.filter(**owner, item__in=items)
-    return (
-        items.filter(Exists(ticked))
-        .exclude(pk__in=ticked.values("item_id"))
-        .select_related("stage")
-        .order_by("stage__number", "position")
-        .first()
+def learner(request: HttpRequest, *, create: bool = False) -> Owner | None:
+    """This request's learner (None: a visitor who has not ticked anything yet)."""
+    return owner_of(user=request.user, session=request.session, create=create)
+
+
+def learner_progress(request: HttpRequest, *, drafts: bool, with_notes: bool = False):
+    """Every stage the learner sees with its items, and this learner's ticks on them.
+
+    The stages with their items are read once per content version (`per_version`); the
+    ticks are the learner's own query. A visitor without a session who is reading has no
+    ticks: their session is left unread, so the page is the same for all of them and can
+    be cached whole.
+    """
+    stages = per_version(
+        request,
+        f"roadmap:{int(drafts)}",
+        lambda: list(RoadmapStage.objects.visible(drafts).with_items(drafts, resources=True)),
     )
+    if request.method in {"GET", "HEAD"} and not has_private_state(request):
+        return roadmap_progress(owner=None, stages=stages)
+    notes = notes_by_stage(user=request.user, drafts=drafts) if with_notes else None
+    return roadmap_progress(owner=learner(request), stages=stages, notes=notes)

@@ -6,7 +6,6 @@ from django.apps import apps as django_apps
 from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group
-from django.core.cache import cache
 from django.core.management import call_command
 from django.core.management.color import no_style
 from django.db import connection
@@ -14,7 +13,7 @@ from django.db import connection
 from guide.models import (
     Section,
 )
-from tests.factories import CONTENT_TABLES, FIXTURE
+from tests.factories import CONTENT_TABLES, FIXTURE, forget_kept
 
 # Playwright's sync API runs an event loop in the test thread; Django's ORM
 # refuses that unless told otherwise. Only the test environment sets this.
@@ -121,4 +120,4 @@ def editor_client(client, editor):
 def empty_cache():
     """Each test starts with an empty cache: no page kept and no rate limit counted by
     another test."""
-    cache.clear()
+    forget_kept()

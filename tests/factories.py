@@ -5,6 +5,7 @@ from itertools import count
 
 from django.conf import settings
 from django.contrib import admin
+from django.core.cache import cache
 from django.forms.models import _get_foreign_key
 from django.urls import reverse
 
@@ -23,6 +24,7 @@ from guide.models import (
     Skill,
     SkillCategory,
 )
+from guide.pagecache import forget_recent
 from guide.progress import set_stage_done
 
 FIXTURE = settings.BASE_DIR / "fixtures" / "guide.json"
@@ -262,3 +264,10 @@ def form_data(obj, **changes) -> dict:
     data.update(inline_management(obj))
     data.update(changes)
     return {key: value for key, value in data.items() if value is not False}
+
+
+def forget_kept() -> None:
+    """Nothing kept: no page, skeleton, part or rate limit in the cache, nothing in this
+    process's memory of the content version (a cold start)."""
+    cache.clear()
+    forget_recent()

@@ -26,32 +26,10 @@ from guide.forms import NoteForm, ResetForm, ShareForm, TickForm
 from guide.limits import limit_new_guest_sessions
 from guide.markdown import plain_text
 from guide.models import ChecklistItem, ProgressShare, RoadmapStage, Section, Skill
-from guide.pagecache import has_private_state, per_version, reader_page
+from guide.pagecache import reader_page
 from guide.seo import Crumb, PageMeta, describe, listing, page_title
 from guide.views.helpers import HtmxHttpRequest, bad_request, neighbours, section_for
 from guide.visibility import is_editor
-
-
-def learner(request: HtmxHttpRequest, *, create: bool = False) -> rules.Owner | None:
-    """This request's learner (None: a visitor who has not ticked anything yet)."""
-    return rules.owner_of(user=request.user, session=request.session, create=create)
-
-
-def learner_progress(request: HtmxHttpRequest, *, drafts: bool, with_notes: bool = False):
-    """Every stage the learner sees with its items, and this learner's ticks on them.
-
-    A visitor without a session who is reading has no ticks: their session is left
-    unread, so the page is the same for all of them and can be cached whole.
-    """
-    stages = per_version(
-        request,
-        f"roadmap:{int(drafts)}",
-        lambda: list(RoadmapStage.objects.visible(drafts).with_items(drafts, resources=True)),
-    )
-    if request.method in {"GET", "HEAD"} and not has_private_state(request):
-        return rules.roadmap_progress(owner=None, stages=stages)
-    notes = rules.notes_by_stage(user=request.user, drafts=drafts) if with_notes else None
-    return rules.roadmap_progress(owner=learner(request), stages=stages, notes=notes)
 
 
 def safe_next(request: HtmxHttpRequest, url: str, fallback: str) -> str:
@@ -64,12 +42,12 @@ def safe_next(request: HtmxHttpRequest, url: str, fallback: str) -> str:
 @reader_page(shared=False)  # the learner's ticks are all over it
 def roadmap(request: HtmxHttpRequest) -> HttpResponse:
     drafts = is_editor(request)
-    progress = learner_progress(request, drafts=drafts)
+    progress = rules.learner_progress(request, drafts=drafts)
     stages = [entry.stage for entry in progress.stages]
     context = {
         "section": section_for(Section.Feature.ROADMAP, drafts=drafts),
         "progress": progress,
-        "next_item": progress.next_up.item if progress.done_count and progress.next_up else None,
+        "next_item": progress.continue_at,
         "back_to": request.path,
         "page": PageMeta(
             request,
@@ -90,7 +68,7 @@ def roadmap(request: HtmxHttpRequest) -> HttpResponse:
 @reader_page(shared=False)
 def stage(request: HtmxHttpRequest, slug: str) -> HttpResponse:
     drafts = is_editor(request)
-    progress = learner_progress(request, drafts=drafts)
+    progress = rules.learner_progress(request, drafts=drafts)
     stages = [entry.stage for entry in progress.stages]
     entry = next((entry for entry in progress.stages if entry.stage.slug == slug), None)
     if entry is None:
@@ -140,7 +118,7 @@ def after_tick(
     """Say what was saved in the page's status line (kept in view): htmx gets the stage's
     checklist, the overall bar and the line; a plain form goes back to the item, and the
     line comes as a message (a visitor with one is never served a cached page)."""
-    progress = learner_progress(request, drafts=drafts)
+    progress = rules.learner_progress(request, drafts=drafts)
     entry = next(entry for entry in progress.stages if entry.stage.pk == stage.pk)
     state = "done" if form.cleaned_data["done"] else "not done"
     announcement = (
@@ -180,7 +158,7 @@ def tick_item(request: HtmxHttpRequest, slug: str) -> HttpResponse:
     if not form.is_valid():
         return rejected(request, form)
     rules.set_item_done(
-        owner=learner(request, create=True), item=item, done=form.cleaned_data["done"]
+        owner=rules.learner(request, create=True), item=item, done=form.cleaned_data["done"]
     )
     return after_tick(request, form, item.stage, item.anchor, f"‘{item.title}’", drafts=drafts)
 
@@ -196,7 +174,7 @@ def tick_stage(request: HtmxHttpRequest, slug: str) -> HttpResponse:
         return rejected(request, form)
     done = form.cleaned_data["done"]
     rules.set_stage_done(
-        owner=learner(request, create=True), stage=stage, done=done, drafts=drafts
+        owner=rules.learner(request, create=True), stage=stage, done=done, drafts=drafts
     )
     anchor, what = f"checklist-{stage.slug}", f"Stage {stage.number}"
     return after_tick(request, form, stage, anchor, what, drafts=drafts)
@@ -209,7 +187,7 @@ def dashboard(request: HtmxHttpRequest) -> HttpResponse:
 
 
 def dashboard_context(request: HtmxHttpRequest) -> dict:
-    progress = learner_progress(request, drafts=is_editor(request), with_notes=True)
+    progress = rules.learner_progress(request, drafts=is_editor(request), with_notes=True)
     share = None
     if request.user.is_authenticated:
         share = ProgressShare.objects.filter(user=request.user).first()
@@ -300,18 +278,18 @@ def reset(request: HtmxHttpRequest) -> HttpResponse:
         return bad_request(request, "There is no roadmap stage with that address.")
     stage = form.cleaned_data["stage"]
     if request.method == "POST":
-        rules.reset(owner=learner(request), stage=stage)
+        rules.reset(owner=rules.learner(request), stage=stage)
         what = f"stage {stage.number}" if stage else "the whole roadmap"
         messages.success(request, f"Your progress on {what} was reset.")
         return redirect("guide:progress")
-    progress = learner_progress(request, drafts=drafts)
+    progress = rules.learner_progress(request, drafts=drafts)
     context = {"stage": stage, "ticked": progress.done_in(stage)}
     return render(request, "guide/reset.html", context)
 
 
 def export_rows(request: HtmxHttpRequest, *, drafts: bool) -> list[dict]:
     stages = list(RoadmapStage.objects.visible(drafts).with_items(drafts))
-    return rules.export_rows(owner=learner(request), stages=stages)
+    return rules.export_rows(owner=rules.learner(request), stages=stages)
 
 
 def attachment(response: HttpResponse, extension: str) -> HttpResponse:
