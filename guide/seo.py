@@ -7,7 +7,7 @@ whole): the canonical URL is built from the request's own host, nothing else fro
 """
 
 import re
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from datetime import datetime
 from functools import cached_property
@@ -77,15 +77,16 @@ class Crumb:
 
 @dataclass
 class PageMeta:
-    """A reading page's metadata. `sources` are the rows it shows (for "Last updated"),
-    read only when the whole page is rendered: an htmx region never asks."""
+    """A reading page's metadata. `sources` gives the rows it shows (for "Last updated"):
+    asked only when the whole page is rendered and the date is not kept for the content
+    version yet."""
 
     request: HttpRequest
     title: str
     description: str
     path: str  # the canonical path: no query string
     crumbs: list[Crumb] = field(default_factory=list)  # below home, the current page last
-    sources: tuple[QuerySet, ...] = ()
+    sources: Callable[[], tuple[QuerySet, ...]] | None = None  # built only when asked
     og_type: str = "website"
     extra_data: list[dict] = field(default_factory=list)  # JSON-LD beyond the breadcrumbs
     article: bool = False  # the page is a guide section: an Article with dateModified
@@ -122,7 +123,7 @@ class PageMeta:
             return self.known_updated
         drafts = is_editor(self.request)
         name = f"updated:{int(drafts)}:{self.path}"
-        return per_version(self.request, name, lambda: last_changed(*self.sources))
+        return per_version(self.request, name, lambda: last_changed(*self.sources()))
 
     @property
     def image_width(self) -> int:

@@ -58,7 +58,7 @@ def roadmap(request: HtmxHttpRequest) -> HttpResponse:
             ),
             path=request.path,
             crumbs=[Crumb("Roadmap", request.path)],
-            sources=history.list_page_sources(Section.Feature.ROADMAP, drafts=drafts),
+            sources=lambda: history.list_page_sources(Section.Feature.ROADMAP, drafts=drafts),
             edits=RoadmapStage,
         ),
     }
@@ -91,7 +91,7 @@ def stage(request: HtmxHttpRequest, slug: str) -> HttpResponse:
                 Crumb("Roadmap", reverse("guide:roadmap")),
                 Crumb(f"Stage {entry.stage.number}", entry.stage.get_absolute_url()),
             ],
-            sources=history.stage_sources(entry.stage, drafts=drafts),
+            sources=lambda: history.stage_sources(entry.stage, drafts=drafts),
             og_type="article",
             edits=entry.stage,
         ),
