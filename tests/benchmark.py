@@ -3,17 +3,22 @@
 Run with `make bench`. It builds a fresh SQLite site under a temporary folder, serves it
 with gunicorn as `make run` does, then prints, for each page and each kind of visitor:
 - requests per second, and the ratio to the site's own stylesheet served by the same
-  server in the same run (the figure to compare: these machines are shared and noisy);
+  server, measured right before the page (the figure to compare: these machines are
+  shared and noisy, and a reference taken once would drift);
 - p50 and p95 latency.
-Visitors: anonymous (the page cache answers), a guest who ticked something (every page
-rendered: the cold path) and a signed-in learner; then the htmx tick round trip. Load comes
-from `wrk` when installed (`apt-get install -y wrk`), else from a Python client, which
-is slower and says so. Last, each page's weight as Chromium receives it, when installed.
+Visitors: anonymous (the page cache answers), a guest who ticked something and a signed-in
+learner (their pages are built from what is kept per content version: guide.personal);
+then the htmx tick round trip. Load comes from `wrk` when installed (`apt-get install -y
+wrk`), else from a Python client, which is slower and says so. Then cold renders: each
+page rendered in-process with nothing kept (as right after an edit), p50 over a few
+renders, against the static file through the same stack. Last, each page's weight as
+Chromium receives it, when installed.
 `BENCH_FACTOR=10` grows the guide to ten times its content first (`grow_guide`).
 Figures, not assertions.
 """
 
 import http.client
+import json
 import os
 import re
 import shutil
@@ -197,19 +202,24 @@ def throughput(base: str) -> list[str]:
     }
     tool = "wrk" if shutil.which("wrk") else "a Python client (install wrk for truer figures)"
     size = f"{FACTOR} times the guide's content" if FACTOR > 1 else "the guide's content"
-    print(f"\nThroughput: {tool}, {CONNECTIONS} connections, {SECONDS} s per row, {size}\n")
-    print("| page | visitor | req/s | ratio to static | p50 ms | p95 ms |")
-    print("|---|---|---:|---:|---:|---:|")
-    reference, p50, p95 = measure(base + stylesheet, {"Accept-Encoding": "gzip, br"})
-    rows = [f"| static file {stylesheet} | | {reference:.0f} | 1.00 | {p50:.1f} | {p95:.1f} |"]
-    print(rows[0])
+    print(f"\nThroughput: {tool}, {CONNECTIONS} connections, {SECONDS} s per row, {size}")
+    print("Each page is measured right after the static file (the reference), so that a")
+    print("machine whose speed drifts during the run skews no ratio.\n")
+    print("| page | visitor | req/s | static req/s | ratio to static | p50 ms | p95 ms |")
+    print("|---|---|---:|---:|---:|---:|---:|")
+    rows = []
+    compressed = {"Accept-Encoding": "gzip, br"}
     for who, headers in visitors.items():
         for page in PAGES:
             for _ in range(3):  # warm: the page cache and each worker's connections
                 request(base, "GET", page, headers)
-            rate, p50, p95 = measure(base + page, {**headers, "Accept-Encoding": "gzip, br"})
+            reference, _, _ = measure(base + stylesheet, compressed)
+            rate, p50, p95 = measure(base + page, {**headers, **compressed})
             ratio = rate / reference
-            row = f"| {page} | {who} | {rate:.0f} | {ratio:.2f} | {p50:.1f} | {p95:.1f} |"
+            row = (
+                f"| {page} | {who} | {rate:.0f} | {reference:.0f} | {ratio:.2f} "
+                f"| {p50:.1f} | {p95:.1f} |"
+            )
             rows.append(row)
             print(row)
     # The htmx tick round trip of a signed-in learner: one state asked for, again and again.
@@ -232,6 +242,69 @@ def throughput(base: str) -> list[str]:
     rows.append(row)
     print(row)
     return rows
+
+
+def cold_in_process(runs: int = 15) -> dict:
+    """Run in a child process on the benchmark's site (`--cold`): each page rendered with
+    nothing kept, through the whole stack but without HTTP."""
+    sys.path.insert(0, str(BASE_DIR))
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
+    import django
+
+    django.setup()
+    from django.contrib.auth import get_user_model
+    from django.core.cache import cache
+    from django.templatetags.static import static
+    from django.test import Client
+
+    from guide.pagecache import forget_recent
+
+    host = {"HTTP_HOST": "127.0.0.1"}
+    guest = Client(**host)
+    guest.post(
+        "/progress/items/programming-functions/", {"done": "1"}, HTTP_ORIGIN="http://127.0.0.1"
+    )
+    learner = Client(**host)
+    learner.force_login(get_user_model().objects.get(username="bench"))
+    visitors = {"anonymous": Client(**host), "guest": guest, "signed in": learner}
+
+    def p50(client, path: str, *, cold: bool) -> float:
+        timings = []
+        for _ in range(runs):
+            if cold:
+                cache.clear()
+                forget_recent()
+            began = time.perf_counter()
+            assert client.get(path).status_code == 200, path
+            timings.append(time.perf_counter() - began)
+        return statistics.median(timings) * 1000
+
+    reference = p50(visitors["anonymous"], static("css/site.css"), cold=False)
+    rows = [
+        [page, who, p50(client, page, cold=True)]
+        for who, client in visitors.items()
+        for page in PAGES
+    ]
+    return {"static": reference, "rows": rows}
+
+
+def cold_renders(folder: Path) -> None:
+    """Cold render times, measured by a child process on the same site."""
+    env = {k: v for k, v in os.environ.items() if not k.startswith("DJANGO_")}
+    env.pop("DATABASE_URL", None)
+    env.pop("REDIS_URL", None)
+    env["DJANGO_VAR_DIR"] = str(folder)
+    output = subprocess.run(
+        [sys.executable, __file__, "--cold"], env=env, capture_output=True, text=True, check=True
+    ).stdout
+    result = json.loads(output.strip().splitlines()[-1])
+    static_ms = result["static"]
+    print("\nCold renders: nothing kept (as right after an edit), in-process, p50 of 15")
+    print(f"(the static file through the same stack: {static_ms:.2f} ms)\n")
+    print("| page | visitor | cold p50 ms | ratio to static |")
+    print("|---|---|---:|---:|")
+    for page, who, ms in result["rows"]:
+        print(f"| {page} | {who} | {ms:.1f} | {static_ms / ms:.3f} |")
 
 
 def page_weight(base: str) -> None:
@@ -267,6 +340,7 @@ def main() -> None:
         server, base = serve(Path(folder))
         try:
             throughput(base)
+            cold_renders(Path(folder))
             page_weight(base)
         finally:
             server.terminate()
@@ -274,4 +348,7 @@ def main() -> None:
 
 
 if __name__ == "__main__":
-    main()
+    if sys.argv[1:] == ["--cold"]:
+        print(json.dumps(cold_in_process()))
+    else:
+        main()
