@@ -42,6 +42,9 @@ logger = logging.getLogger(__name__)
 MARK = f"personal-{secrets.token_hex(8)}"
 PART = re.compile(rf"<!--{MARK}:([\w./-]+)-->.*?<!--/{MARK}-->", re.DOTALL)
 SKELETON_TIMEOUT = 60 * 60 * 24  # as cached pages: older versions are never asked again
+# What the page's own headers do not decide (the body's length, what reader_page and the
+# middleware add for each visitor).
+PER_RESPONSE_HEADERS = {"content-length", "set-cookie", "vary", "cache-control", "etag", "expires"}
 # Where a shared part's CSRF token goes (a NUL: no text of the guide can hold one).
 TOKEN_SLOT = "\x00csrf-token\x00"
 
@@ -93,7 +96,10 @@ def from_skeleton(request: HttpRequest, key: str) -> HttpResponse | None:
         return None
     if kept is None:
         return None
-    return HttpResponse(fill(request, kept["skeleton"]), content_type=kept["content_type"])
+    response = HttpResponse(fill(request, kept["skeleton"]))
+    for name, value in kept["headers"]:
+        response[name] = value
+    return response
 
 
 def keep_skeleton(request: HttpRequest, response: HttpResponse, key: str | None) -> None:
@@ -105,7 +111,12 @@ def keep_skeleton(request: HttpRequest, response: HttpResponse, key: str | None)
     if key is None or response.status_code != 200:
         return
     try:
-        kept = {"skeleton": skeleton, "content_type": response["Content-Type"]}
+        headers = [
+            (name, value)
+            for name, value in response.items()
+            if name.lower() not in PER_RESPONSE_HEADERS
+        ]
+        kept = {"skeleton": skeleton, "headers": headers}
         cache.set(key, kept, SKELETON_TIMEOUT)
     except Exception:
         logger.warning("page cache unavailable: skeleton not kept")

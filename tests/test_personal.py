@@ -57,6 +57,11 @@ def guest_client() -> Client:
     return guest
 
 
+def headers_of(response) -> dict:
+    """A response's headers but those that differ with each request (a new CSRF cookie)."""
+    return {name: value for name, value in response.items() if name != "Set-Cookie"}
+
+
 def without_tokens(body: bytes) -> str:
     return TOKEN.sub('name="csrfmiddlewaretoken" value="…"', body.decode())
 
@@ -106,6 +111,7 @@ def test_a_page_from_the_skeleton_is_the_page_the_view_renders(
             built = visitor.get(url)
         assert built.status_code == HTTPStatus.OK
         assert without_tokens(built.content) == without_tokens(rendered.content), url
+        assert headers_of(built) == headers_of(rendered), url
         assert "no-store" in built["Cache-Control"] and "private" in built["Cache-Control"]
         assert personal.MARK not in built.text
 
