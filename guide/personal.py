@@ -135,34 +135,25 @@ class PersonalNode(template.Node):
 
 
 class SharedNode(template.Node):
-    """A part rendered once per content version and release for each set of keys."""
+    """A part rendered once per content version for each set of keys (`per_version`)."""
 
     def __init__(self, nodelist, keys):
         self.nodelist = nodelist
         self.keys = keys
 
     def render(self, context) -> str:
-        from guide.pagecache import release, request_version  # guide.pagecache uses this
+        from guide.pagecache import per_version  # guide.pagecache imports this module
 
         request = context.get("request")
         if request is None:
             return self.nodelist.render(context)
-        values = [request_version(request), release(), context.get("show_drafts", False)]
-        values += [key.resolve(context) for key in self.keys]
+        values = [context.get("show_drafts", False), *(key.resolve(context) for key in self.keys)]
         digest = hashlib.sha256("\n".join(map(str, values)).encode()).hexdigest()
-        key = f"shared:{digest}"
-        try:
-            html = cache.get(key)
-        except Exception:
-            logger.warning("page cache unavailable: rendering the part")
-            html = None
-        if html is None:
-            with context.push(csrf_token=TOKEN_SLOT):
-                html = self.nodelist.render(context)
-            try:
-                cache.set(key, html, SKELETON_TIMEOUT)
-            except Exception:
-                logger.warning("page cache unavailable: part not kept")
+        html = per_version(request, f"shared:{digest}", lambda: self.render_without_token(context))
         if TOKEN_SLOT in html:
             html = html.replace(TOKEN_SLOT, str(context.get("csrf_token", "")))
-        return mark_safe(html)  # noqa: S308 - rendered by the template engine above
+        return mark_safe(html)  # noqa: S308 - rendered by the template engine
+
+    def render_without_token(self, context) -> str:
+        with context.push(csrf_token=TOKEN_SLOT):
+            return self.nodelist.render(context)
