@@ -116,6 +116,7 @@ TEMPLATES = [
                 "django.contrib.messages.context_processors.messages",
                 "guide.context_processors.account",
                 "guide.context_processors.drafts",
+                "guide.context_processors.token_slot",
             ],
         },
     },

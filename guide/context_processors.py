@@ -1,6 +1,7 @@
 from django.http import HttpRequest
 from django.utils.functional import SimpleLazyObject
 
+from guide import personal
 from guide import progress as rules
 from guide.pagecache import has_private_state
 from guide.visibility import has_session, is_editor, signed_in_user
@@ -29,3 +30,9 @@ def next_item(request: HttpRequest):
 def drafts(request: HttpRequest) -> dict:
     """Whether this page shows drafts (to an editor): the banner and the badges."""
     return {"show_drafts": is_editor(request)}
+
+
+def token_slot(request: HttpRequest) -> dict:
+    """While a skeleton is cut, forms get a slot for the CSRF token, which each page sent
+    gets filled with its visitor's own (guide.personal): no token is ever kept."""
+    return {"csrf_token": personal.TOKEN_SLOT} if personal.marking(request) else {}

@@ -155,14 +155,17 @@ def reader_etag(request: HttpRequest, *args, **kwargs) -> str | None:
     return f'"{request_version(request)}-{release()}-{shape}"'
 
 
-def reader_page(view=None, *, shared: bool = True):
+def reader_page(view=None, *, shared: bool | Callable[[HttpRequest], str | None] = True):
     """A reading page: GET and HEAD, the same for every visitor without a session.
 
     Such visitors get an ETag, `public` revalidation and a page the cache may keep;
     visitors with a session get their own page, `private, no-store`. Where the page is
     `shared` (all of it but its `{% personal %}` parts is the same for every reader), its
     skeleton is kept, and visitors with a session get it with their own parts put in
-    (guide.personal); editors, who see drafts, always get the page rendered whole.
+    (guide.personal). `shared` may instead be a function of the request that says what
+    else the page shows of the visitor (the roadmap: their ticks): the skeleton is then
+    shared by the visitors for whom it says the same, and None keeps none. Editors, who
+    see drafts, always get the page rendered whole.
     """
     if view is None:
         return lambda view: reader_page(view, shared=shared)
@@ -172,8 +175,7 @@ def reader_page(view=None, *, shared: bool = True):
     def render(request, *args, **kwargs):
         if not shared or is_editor(request):
             return with_etag(request, *args, **kwargs)
-        key = page_key(request, str(request_version(request)))
-        key = key and personal.skeleton_key(key)
+        key, timeout = skeleton_of(request, shared)
         if key and has_private_state(request):
             response = personal.from_skeleton(request, key)
             if response is not None:
@@ -183,7 +185,7 @@ def reader_page(view=None, *, shared: bool = True):
             response = with_etag(request, *args, **kwargs)
         finally:
             request.personal_marks = False
-        personal.keep_skeleton(request, response, key)
+        personal.keep_skeleton(request, response, key, timeout)
         return response
 
     @wraps(view)
@@ -200,6 +202,19 @@ def reader_page(view=None, *, shared: bool = True):
 
     wrapped.reader_page = True
     return wrapped
+
+
+def skeleton_of(request: HttpRequest, shared) -> tuple[str | None, int]:
+    """Where the page's skeleton is kept for this visitor (None: nowhere), and how long."""
+    key = page_key(request, str(request_version(request)))
+    if key is None:
+        return None, 0
+    if shared is True:
+        return personal.skeleton_key(key), personal.SKELETON_TIMEOUT
+    state = shared(request)
+    if state is None:
+        return None, 0
+    return personal.skeleton_key(key, state), personal.STATE_SKELETON_TIMEOUT
 
 
 def is_reader_page(request: HttpRequest) -> bool:

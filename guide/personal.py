@@ -16,11 +16,15 @@ Editors see drafts: their pages are always rendered whole.
 same for an anonymous reader, a guest and a signed-in learner, and a page built from it
 is the page the view renders.
 
-The roadmap and the stage pages are the other way round: the learner's ticks are all over
-them. There, `{% shared "name" key… %}` marks a part that is the same for every learner
-whose keys are the same (a stage's checklist, keyed on which of its items are done): it is
-rendered once per content version and kept, with the CSRF token left out and put in for
-each request, so no token is ever shared.
+The roadmap and the stage pages show the learner's ticks all over: their skeleton is shared
+by the learners whose ticks are the same (`reader_page(shared=...)` says what else keys
+it), and kept for an hour, long enough for a learner's next visits. Within them,
+`{% shared "name" key… %}` marks a part that is the same for every learner whose keys are
+the same (a stage's checklist, keyed on which of its items are done): it is rendered once
+per content version and kept, so a learner's first visit after a tick renders little.
+
+No CSRF token is ever kept: while a skeleton or a shared part is rendered, forms get a
+slot (`TOKEN_SLOT`), and each page sent gets its visitor's own token in it.
 """
 
 import hashlib
@@ -31,6 +35,7 @@ import secrets
 from django import template
 from django.core.cache import cache
 from django.http import HttpRequest, HttpResponse
+from django.middleware.csrf import get_token
 from django.template.context import make_context
 from django.template.loader import get_template
 from django.utils.safestring import mark_safe
@@ -42,6 +47,9 @@ logger = logging.getLogger(__name__)
 MARK = f"personal-{secrets.token_hex(8)}"
 PART = re.compile(rf"<!--{MARK}:([\w./-]+)-->.*?<!--/{MARK}-->", re.DOTALL)
 SKELETON_TIMEOUT = 60 * 60 * 24  # as cached pages: older versions are never asked again
+# A skeleton kept for the learners in one state (their ticks): long enough for a learner's
+# next visits, short enough that the states learners have left make room.
+STATE_SKELETON_TIMEOUT = 60 * 60
 # What the page's own headers do not decide (the body's length, what reader_page and the
 # middleware add for each visitor).
 PER_RESPONSE_HEADERS = {"content-length", "set-cookie", "vary", "cache-control", "etag", "expires"}
@@ -73,18 +81,32 @@ def cut(body: str) -> tuple[str, list[str]]:
 
 
 def fill(request: HttpRequest, skeleton: list[str]) -> str:
-    """The page for this visitor: the skeleton with their own parts rendered in."""
+    """The page for this visitor: the skeleton with their own parts rendered in (in one
+    context: the context processors run once)."""
+    parts = [get_template(name).template for name in skeleton[1::2]]
+    if not parts:
+        return skeleton[0]
     context = make_context({}, request)
-    pieces = []
-    for index, piece in enumerate(skeleton):
-        if index % 2:
-            piece = get_template(piece).template.render(context)
-        pieces.append(piece)
+    pieces = skeleton[:]
+    with context.bind_template(parts[0]):
+        for index, part in enumerate(parts):
+            pieces[2 * index + 1] = part.render(context)
     return "".join(pieces)
 
 
-def skeleton_key(page_key: str) -> str:
-    return f"{page_key}:skeleton"
+def skeleton_key(page_key: str, state: str | None = None) -> str:
+    """Where a page's skeleton is kept; `state`: what else the skeleton depends on (the
+    learner's ticks), hashed into the key."""
+    if state is None:
+        return f"{page_key}:skeleton"
+    return f"{page_key}:skeleton:{hashlib.sha256(state.encode()).hexdigest()[:32]}"
+
+
+def with_token(request: HttpRequest, html: str) -> str:
+    """The page with this visitor's own CSRF token in each slot."""
+    if TOKEN_SLOT not in html:
+        return html
+    return html.replace(TOKEN_SLOT, get_token(request))
 
 
 def from_skeleton(request: HttpRequest, key: str) -> HttpResponse | None:
@@ -96,18 +118,21 @@ def from_skeleton(request: HttpRequest, key: str) -> HttpResponse | None:
         return None
     if kept is None:
         return None
-    response = HttpResponse(fill(request, kept["skeleton"]))
+    response = HttpResponse(with_token(request, fill(request, kept["skeleton"])))
     for name, value in kept["headers"]:
         response[name] = value
     return response
 
 
-def keep_skeleton(request: HttpRequest, response: HttpResponse, key: str | None) -> None:
-    """Take the marks out of a rendered page, and keep its skeleton under `key` (if any)."""
+def keep_skeleton(
+    request: HttpRequest, response: HttpResponse, key: str | None, timeout: int
+) -> None:
+    """Take the marks out of a rendered page, put the visitor's token in its slots, and keep
+    its skeleton under `key` (if any) for `timeout` seconds."""
     if response.streaming or not response.get("Content-Type", "").startswith("text/html"):
         return
     unmarked, skeleton = cut(response.content.decode(response.charset))
-    response.content = unmarked
+    response.content = with_token(request, unmarked)
     if key is None or response.status_code != 200:
         return
     try:
@@ -117,7 +142,7 @@ def keep_skeleton(request: HttpRequest, response: HttpResponse, key: str | None)
             if name.lower() not in PER_RESPONSE_HEADERS
         ]
         kept = {"skeleton": skeleton, "headers": headers}
-        cache.set(key, kept, SKELETON_TIMEOUT)
+        cache.set(key, kept, timeout)
     except Exception:
         logger.warning("page cache unavailable: skeleton not kept")
 

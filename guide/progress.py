@@ -16,6 +16,7 @@
 
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
+from functools import cached_property
 
 from django.contrib.auth.base_user import AbstractBaseUser
 from django.contrib.sessions.backends.base import SessionBase
@@ -165,6 +166,8 @@ class ItemProgress:
 
 @dataclass
 class StageProgress:
+    """A learner's progress on a stage (read-only: its figures are worked out once)."""
+
     stage: RoadmapStage
     items: list[ItemProgress]
     note: str = ""
@@ -173,7 +176,7 @@ class StageProgress:
     def total(self) -> int:
         return len(self.items)
 
-    @property
+    @cached_property
     def done_count(self) -> int:
         return sum(entry.done for entry in self.items)
 
@@ -185,12 +188,12 @@ class StageProgress:
     def percent(self) -> int:
         return percent(self.done_count, self.total)
 
-    @property
+    @cached_property
     def completed_at(self) -> datetime | None:
         """When the stage's last item was ticked, once every item is."""
         return max(entry.done_at for entry in self.items) if self.done else None
 
-    @property
+    @cached_property
     def state(self) -> str:
         """All that a learner's view of the stage depends on: which items are done, and
         the day the stage was completed (the key of its shared rendering)."""
@@ -201,13 +204,15 @@ class StageProgress:
 
 @dataclass
 class RoadmapProgress:
+    """A learner's progress on the roadmap (read-only: its figures are worked out once)."""
+
     stages: list[StageProgress] = field(default_factory=list)
 
-    @property
+    @cached_property
     def total(self) -> int:
         return sum(stage.total for stage in self.stages)
 
-    @property
+    @cached_property
     def done_count(self) -> int:
         return sum(stage.done_count for stage in self.stages)
 
@@ -344,16 +349,35 @@ def learner_progress(request: HttpRequest, *, drafts: bool, with_notes: bool = F
     """Every stage the learner sees with its items, and this learner's ticks on them.
 
     The stages with their items are read once per content version (`per_version`); the
-    ticks are the learner's own query. A visitor without a session who is reading has no
-    ticks: their session is left unread, so the page is the same for all of them and can
-    be cached whole.
+    ticks are the learner's own query, once per reading request. A visitor without a
+    session who is reading has no ticks: their session is left unread, so the page is the
+    same for all of them and can be cached whole.
     """
+    reading = request.method in {"GET", "HEAD"}
+    kept = request.__dict__.setdefault("_learner_progress", {})
+    if reading and (drafts, with_notes) in kept:
+        return kept[drafts, with_notes]
     stages = per_version(
         request,
         f"roadmap:{int(drafts)}",
         lambda: list(RoadmapStage.objects.visible(drafts).with_items(drafts, resources=True)),
     )
-    if request.method in {"GET", "HEAD"} and not has_private_state(request):
-        return roadmap_progress(owner=None, stages=stages)
-    notes = notes_by_stage(user=request.user, drafts=drafts) if with_notes else None
-    return roadmap_progress(owner=learner(request), stages=stages, notes=notes)
+    if reading and not has_private_state(request):
+        progress = roadmap_progress(owner=None, stages=stages)
+    else:
+        notes = notes_by_stage(user=request.user, drafts=drafts) if with_notes else None
+        progress = roadmap_progress(owner=learner(request), stages=stages, notes=notes)
+    if reading:  # a write's page reads the ticks it made
+        kept[drafts, with_notes] = progress
+    return progress
+
+
+def ticks_state(request: HttpRequest) -> str | None:
+    """All that a reader's roadmap and stage pages show of them outside their personal
+    parts: their ticks, stage by stage (`StageProgress.state`); `reader_page` shares those
+    pages' skeleton between the learners in the same state. None for a visitor without a
+    session (the page cache serves them)."""
+    if not has_private_state(request):
+        return None
+    progress = learner_progress(request, drafts=False)
+    return "|".join(entry.state for entry in progress.stages)

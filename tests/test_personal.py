@@ -2,7 +2,9 @@
 
 The contract: outside its `{% personal %}` parts, a reading page is the same for every
 visitor but an editor, so its skeleton can be shared; a page built from the skeleton is
-the page the view renders; the skeleton follows the content version.
+the page the view renders; the skeleton follows the content version. The roadmap and
+stage pages show the learner's ticks: their skeleton is the same for the learners whose
+ticks are the same. No skeleton holds a CSRF token.
 """
 
 import re
@@ -15,15 +17,17 @@ from django.test import Client, RequestFactory
 from django.urls import resolve, reverse
 
 from guide import personal
-from guide.models import ContentVersion, Skill
+from guide import progress as rules
+from guide.models import ContentVersion, RoadmapStage, Skill
 from guide.pagecache import page_key
-from tests.factories import SESSION, site_urls
+from tests.factories import SESSION, VERSION, site_urls
 
 HTMX = {"HTTP_HX_REQUEST": "true"}
 PASSWORD_FREE_TICK = {"done": "1", "next": "/"}
 TOKEN = re.compile(r'name="csrfmiddlewaretoken" value="[^"]+"')
+TOKEN_VALUE = re.compile(r'name="csrfmiddlewaretoken" value="([^"]*)"')
 # Reading pages whose parts are all shared but for the marked ones (the roadmap and the
-# stage pages show the learner's ticks everywhere: they are rendered whole).
+# stage pages show the learner's ticks everywhere: their skeleton is keyed on them).
 EXTRA_URLS = [
     reverse("guide:skills") + "?category=mlops",
     reverse("guide:projects") + "?skill=convolutional-neural-networks",
@@ -37,13 +41,23 @@ def shared_urls() -> list[str]:
     return urls + EXTRA_URLS
 
 
-def skeleton_of(url: str, **headers) -> list[str] | None:
+LEARNER_URLS = [reverse("guide:roadmap"), reverse("guide:stage", args=["learn-deep-learning"])]
+
+
+def skeleton_of(url: str, state: str | None = None, **headers) -> list[str] | None:
     path, _, query = url.partition("?")
     request = RequestFactory().get(path, query_params=None, **headers)
     request.META["QUERY_STRING"] = query
     key = page_key(request, str(ContentVersion.current()))
-    kept = cache.get(personal.skeleton_key(key))
+    kept = cache.get(personal.skeleton_key(key, state))
     return kept and kept["skeleton"]
+
+
+def state_of(owner: dict) -> str:
+    """A learner's ticks, as `progress.ticks_state` says them."""
+    stages = RoadmapStage.objects.visible(False).with_items(False, resources=True)
+    progress = rules.roadmap_progress(owner=owner, stages=list(stages))
+    return "|".join(entry.state for entry in progress.stages)
 
 
 def guest_client() -> Client:
@@ -189,3 +203,84 @@ def test_shared_checklists_carry_each_learners_own_token(ada, content):
     page = learner.get(reverse("guide:roadmap")).text
     assert "Mark ‘APIs’ as not done" in page
     assert "Mark ‘APIs’ as not done" not in pages["ada"][0].get(reverse("guide:roadmap")).text
+
+
+@pytest.mark.parametrize("headers", [{}, HTMX], ids=["page", "region"])
+def test_learners_with_the_same_ticks_share_one_skeleton(ada, content, headers):
+    guest = guest_client()  # ticked "APIs"
+    learner = Client()
+    learner.force_login(ada)
+    learner.post(reverse("guide:tick-item", args=["programming-apis"]), PASSWORD_FREE_TICK)
+    state = state_of({"user": ada})
+    assert state == state_of({"guest__token": guest.session[rules.GUEST_SESSION_KEY]})
+    for url in LEARNER_URLS:
+        skeletons = []
+        for visitor in (guest, learner):
+            cache.clear()
+            assert visitor.get(url, **headers).status_code == HTTPStatus.OK
+            skeletons.append(skeleton_of(url, state, **headers))
+        assert skeletons[0] is not None, url
+        assert skeletons[0] == skeletons[1], url
+        page = "".join(skeletons[0][::2])
+        assert ("Mark ‘APIs’ as not done" in page) == (url == reverse("guide:roadmap"))
+        # Every form has the token's slot, never a token.
+        assert set(TOKEN_VALUE.findall(page)) == {personal.TOKEN_SLOT}, url
+        assert skeleton_of(url, state_of({"user_id": 0}), **headers) is None
+
+
+@pytest.mark.parametrize("who", ["guest", "learner"])
+def test_a_learner_page_from_the_skeleton_is_the_page_the_view_renders(
+    ada, content, django_assert_num_queries, who
+):
+    visitor = guest_client()
+    user_queries = 0
+    if who == "learner":
+        visitor.force_login(ada)
+        user_queries = 1
+    visitor.get("/")  # the tick's message, and the day's session renewal, once
+    for url in LEARNER_URLS:
+        cache.clear()
+        rendered = visitor.get(url)
+        # The session, the user, the content version, the learner's ticks: no content.
+        with django_assert_num_queries(SESSION + user_queries + VERSION + 1):
+            built = visitor.get(url)
+        assert built.status_code == HTTPStatus.OK
+        assert without_tokens(built.content) == without_tokens(rendered.content), url
+        assert headers_of(built) == headers_of(rendered), url
+        assert "no-store" in built["Cache-Control"] and "private" in built["Cache-Control"]
+        for page in (rendered.text, built.text):
+            assert personal.MARK not in page and personal.TOKEN_SLOT not in page
+            assert TOKEN.search(page), url  # the tick forms carry the visitor's token
+
+
+def test_a_tick_moves_the_learner_to_the_skeleton_of_their_new_ticks(content):
+    guest = guest_client()
+    url = reverse("guide:roadmap")
+    guest.get(url)
+    assert "Mark ‘APIs’ as not done" in guest.get(url).text  # from the skeleton
+    tick = reverse("guide:tick-item", args=["programming-functions"])
+    guest.post(tick, {"done": "1", "next": url})
+    page = guest.get(url).text
+    assert "Mark ‘Functions’ as not done" in page and "Mark ‘APIs’ as not done" in page
+    guest.post(tick, {"done": "0", "next": url})
+    assert "Mark ‘Functions’ as done" in guest.get(url).text
+
+
+def test_what_a_tick_saved_shows_on_a_page_from_the_skeleton(content):
+    """A plain form's tick is answered by a redirect and a message placed in the progress
+    status, which is the visitor's own even where the rest comes from the skeleton."""
+    guest = guest_client()
+    url = reverse("guide:roadmap")
+    tick = reverse("guide:tick-item", args=["programming-functions"])
+    guest.post(tick, {"done": "1", "next": url})
+    guest.get(url)  # shows the message; keeps the skeleton for these ticks
+    state = state_of({"guest__token": guest.session[rules.GUEST_SESSION_KEY]})
+    guest.post(tick, {"done": "0", "next": url})
+    guest.post(tick, {"done": "1", "next": url})  # the same ticks again: a kept skeleton
+    assert skeleton_of(url, state) is not None
+    page = guest.get(url).text
+    status = re.search(r'<p class="progress-status"[^>]*>(.*?)</p>', page, re.DOTALL).group(1)
+    assert "Functions" in status
+    assert "Functions" not in re.search(
+        r'<p class="progress-status"[^>]*>(.*?)</p>', guest.get(url).text, re.DOTALL
+    ).group(1)  # shown once
