@@ -28,7 +28,6 @@ from urllib.parse import parse_qsl, urlencode
 
 import brotli
 from django.conf import settings
-from django.core.cache import cache
 from django.core.exceptions import DisallowedHost
 from django.db import DatabaseError
 from django.http import HttpRequest, HttpResponse, HttpResponseNotModified
@@ -37,7 +36,7 @@ from django.utils.cache import patch_cache_control, patch_vary_headers
 from django.views.decorators.http import condition, require_safe
 from django.views.decorators.vary import vary_on_headers
 
-from guide import personal
+from guide import kept, personal
 from guide.models import ContentVersion
 from guide.visibility import is_editor
 
@@ -106,41 +105,23 @@ def request_version(request: HttpRequest) -> int:
     return version
 
 
-# What `per_version` read lately, in this process: the key names the content version, so an
-# entry is exact for as long as it is kept, and a hit costs no unpickling.
-_recent: dict[str, tuple] = {}
-RECENT_LIMIT = 256
-
-
-def forget_recent() -> None:
-    """Forget what this process kept (as tests do, whose rolled-back transactions take the
-    content version back)."""
-    _recent.clear()
-
-
 def per_version(request: HttpRequest, name: str, compute: Callable[[], Any]) -> Any:
     """`compute()`, worked out once per content version (and release) for every process
-    and node: kept in the shared cache under `name`, which says what it depends on, and
-    in this process. What it returns is shared by requests: read it, never change it."""
+    and node: kept (guide.kept) under `name`, which says what it depends on. What it
+    returns is shared by requests: read it, never change it."""
     key = f"version:{request_version(request)}:{release()}:{name}"
-    kept = _recent.get(key)
-    if kept is not None:
-        return kept[0]
     try:
-        kept = cache.get(key)
+        value = kept.recall(key)
     except Exception:
         logger.warning("page cache unavailable: computing %s", name)
         return compute()
-    if kept is None:
-        kept = (compute(),)  # a tuple, so that None can be kept too
+    if value is None:
+        value = (compute(),)  # a tuple, so that None can be kept too
         try:
-            cache.set(key, kept, PAGE_TIMEOUT)
+            kept.keep(key, value, PAGE_TIMEOUT)
         except Exception:
             logger.warning("page cache unavailable: %s not kept", name)
-    if len(_recent) >= RECENT_LIMIT:
-        _recent.clear()
-    _recent[key] = kept
-    return kept[0]
+    return value[0]
 
 
 def reader_etag(request: HttpRequest, *args, **kwargs) -> str | None:
@@ -236,10 +217,16 @@ def page_key(request: HttpRequest, version: str) -> str | None:
         host = request.get_host()
     except DisallowedHost:
         return None  # let the normal path answer 400
-    query = urlencode(sorted(parse_qsl(request.META.get("QUERY_STRING", ""), True)))
-    parts = [request.scheme, host, request.path, query, variant(request), version, release()]
-    digest = hashlib.sha256("\n".join(parts).encode()).hexdigest()
-    return f"page:{digest}"
+    query = request.META.get("QUERY_STRING", "")
+    return f"page:{address(request.scheme, host, request.path, query, variant(request))}:{version}"
+
+
+@lru_cache(maxsize=4096)
+def address(scheme: str, host: str, path: str, query: str, variant: str) -> str:
+    """A digest of what names a page (the query in a normal order) and of the release."""
+    query = urlencode(sorted(parse_qsl(query, True)))
+    parts = [scheme, host, path, query, variant, release()]
+    return hashlib.sha256("\n".join(parts).encode()).hexdigest()
 
 
 def storable(response: HttpResponse) -> bool:
@@ -266,8 +253,9 @@ def accepted_encoding(request: HttpRequest) -> str | None:
 
 def entries_for(response: HttpResponse) -> dict[str | None, dict]:
     """What is kept of a page: one entry per encoding (none, Brotli, gzip), so that a hit
-    reads only the body it sends."""
+    reads only the body it sends, each with every header it is sent with."""
     body = response.content
+    patch_vary_headers(response, ("Accept-Encoding",))
     headers = [
         (name, value)
         for name, value in response.headers.items()
@@ -275,26 +263,29 @@ def entries_for(response: HttpResponse) -> dict[str | None, dict]:
     ]
     bodies = {None: body, **{name: compress(body) for name, compress in COMPRESSORS.items()}}
     return {
-        encoding: {"headers": headers, "body": encoded, "etag": response["ETag"]}
+        encoding: {
+            "headers": [
+                *headers,
+                *([("Content-Encoding", encoding)] if encoding else []),
+                ("Content-Length", str(len(encoded))),
+            ],
+            "body": encoded,
+            "etag": response["ETag"],
+        }
         for encoding, encoded in bodies.items()
     }
 
 
-def response_from(request: HttpRequest, entry: dict, encoding: str | None) -> HttpResponse:
+def response_from(request: HttpRequest, entry: dict) -> HttpResponse:
     if request.headers.get("If-None-Match") == entry["etag"]:
         response = HttpResponseNotModified()
         for name, value in entry["headers"]:
             if name.lower() in {"etag", "cache-control", "vary", "content-location"}:
                 response[name] = value
         return response
-    body = entry["body"]
-    response = HttpResponse(b"" if request.method == "HEAD" else body)
+    response = HttpResponse(b"" if request.method == "HEAD" else entry["body"])
     for name, value in entry["headers"]:
         response[name] = value
-    response["Content-Length"] = str(len(body))
-    patch_vary_headers(response, ("Accept-Encoding",))
-    if encoding:
-        response["Content-Encoding"] = encoding
     return response
 
 
@@ -315,25 +306,25 @@ class PageCacheMiddleware:
             request.content_version = content_version()
         except DatabaseError:
             return self.get_response(request)  # the site's outage page answers
-        key = page_key(request, str(request.content_version))
-        if key is None:
+        page = page_key(request, str(request.content_version))
+        if page is None:
             return self.get_response(request)
         encoding = accepted_encoding(request)
         try:
-            entry = cache.get(f"{key}:{encoding}")
+            entry = kept.recall(f"{page}:{encoding}")
         except Exception:
             logger.warning("page cache unavailable: rendering the page")
             return self.get_response(request)
         if entry is not None:
-            return response_from(request, entry, encoding)
+            return response_from(request, entry)
         response = self.get_response(request)
         if request.method == "GET" and storable(response):
             entries = entries_for(response)
             try:
-                cache.set_many(
-                    {f"{key}:{name}": kept for name, kept in entries.items()}, PAGE_TIMEOUT
+                kept.keep_many(
+                    {f"{page}:{name}": entry for name, entry in entries.items()}, PAGE_TIMEOUT
                 )
             except Exception:
                 logger.warning("page cache unavailable: page not kept")
-            return response_from(request, entries[encoding], encoding)
+            return response_from(request, entries[encoding])
         return response

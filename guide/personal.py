@@ -33,12 +33,13 @@ import re
 import secrets
 
 from django import template
-from django.core.cache import cache
 from django.http import HttpRequest, HttpResponse
 from django.middleware.csrf import get_token
 from django.template.context import make_context
 from django.template.loader import get_template
 from django.utils.safestring import mark_safe
+
+from guide import kept
 
 logger = logging.getLogger(__name__)
 
@@ -112,14 +113,14 @@ def with_token(request: HttpRequest, html: str) -> str:
 def from_skeleton(request: HttpRequest, key: str) -> HttpResponse | None:
     """The page built from its kept skeleton, or None when there is none yet."""
     try:
-        kept = cache.get(key)
+        skeleton = kept.recall(key)
     except Exception:
         logger.warning("page cache unavailable: rendering the page")
         return None
-    if kept is None:
+    if skeleton is None:
         return None
-    response = HttpResponse(with_token(request, fill(request, kept["skeleton"])))
-    for name, value in kept["headers"]:
+    response = HttpResponse(with_token(request, fill(request, skeleton["skeleton"])))
+    for name, value in skeleton["headers"]:
         response[name] = value
     return response
 
@@ -141,8 +142,7 @@ def keep_skeleton(
             for name, value in response.items()
             if name.lower() not in PER_RESPONSE_HEADERS
         ]
-        kept = {"skeleton": skeleton, "headers": headers}
-        cache.set(key, kept, timeout)
+        kept.keep(key, {"skeleton": skeleton, "headers": headers}, timeout)
     except Exception:
         logger.warning("page cache unavailable: skeleton not kept")
 

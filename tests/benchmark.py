@@ -257,7 +257,7 @@ def cold_in_process(runs: int = 15) -> dict:
     from django.templatetags.static import static
     from django.test import Client
 
-    from guide.pagecache import forget_recent
+    from guide.kept import forget_recent
 
     host = {"HTTP_HOST": "127.0.0.1"}
     guest = Client(**host)

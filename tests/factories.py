@@ -9,6 +9,7 @@ from django.core.cache import cache
 from django.forms.models import _get_foreign_key
 from django.urls import reverse
 
+from guide.kept import forget_recent
 from guide.models import (
     CareerLevel,
     Certification,
@@ -24,7 +25,6 @@ from guide.models import (
     Skill,
     SkillCategory,
 )
-from guide.pagecache import forget_recent
 from guide.progress import set_stage_done
 
 FIXTURE = settings.BASE_DIR / "fixtures" / "guide.json"

@@ -3,7 +3,6 @@
 from http import HTTPStatus
 
 import pytest
-from django.core.cache import cache
 from django.core.management import CommandError, call_command
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
@@ -20,7 +19,7 @@ from guide.models import (
     SkillCategory,
 )
 from guide.search import rebuild_index
-from tests.factories import site_urls
+from tests.factories import forget_kept, site_urls
 
 GROWN = [
     CareerLevel,
@@ -36,7 +35,7 @@ GROWN = [
 
 
 def queries_of(client, url: str) -> int:
-    cache.clear()  # a cold render, not the page cache
+    forget_kept()  # a cold render, not the page cache
     with CaptureQueriesContext(connection) as captured:
         response = client.get(url)
     assert response.status_code == HTTPStatus.OK, url

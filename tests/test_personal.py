@@ -20,7 +20,7 @@ from guide import personal
 from guide import progress as rules
 from guide.models import ContentVersion, RoadmapStage, Skill
 from guide.pagecache import page_key
-from tests.factories import SESSION, VERSION, site_urls
+from tests.factories import SESSION, VERSION, forget_kept, site_urls
 
 HTMX = {"HTTP_HX_REQUEST": "true"}
 PASSWORD_FREE_TICK = {"done": "1", "next": "/"}
@@ -88,7 +88,7 @@ def test_every_visitor_but_editors_shares_one_skeleton(client, ada, content, hea
     for url in shared_urls():
         skeletons = []
         for visitor in (client, guest, learner):
-            cache.clear()
+            forget_kept()
             response = visitor.get(url, **headers)
             assert response.status_code == HTTPStatus.OK, url
             assert personal.MARK not in response.text
@@ -118,7 +118,7 @@ def test_a_page_from_the_skeleton_is_the_page_the_view_renders(
         visitor.force_login(ada)
         visitor.get("/")  # the day's session renewal, once
     for url in shared_urls():
-        cache.clear()
+        forget_kept()
         rendered = visitor.get(url)
         # The session, the user, the content version, where the learner left off.
         with django_assert_max_num_queries(SESSION + 3):
@@ -216,7 +216,7 @@ def test_learners_with_the_same_ticks_share_one_skeleton(ada, content, headers):
     for url in LEARNER_URLS:
         skeletons = []
         for visitor in (guest, learner):
-            cache.clear()
+            forget_kept()
             assert visitor.get(url, **headers).status_code == HTTPStatus.OK
             skeletons.append(skeleton_of(url, state, **headers))
         assert skeletons[0] is not None, url
@@ -239,7 +239,7 @@ def test_a_learner_page_from_the_skeleton_is_the_page_the_view_renders(
         user_queries = 1
     visitor.get("/")  # the tick's message, and the day's session renewal, once
     for url in LEARNER_URLS:
-        cache.clear()
+        forget_kept()
         rendered = visitor.get(url)
         # The session, the user, the content version, the learner's ticks: no content.
         with django_assert_num_queries(SESSION + user_queries + VERSION + 1):

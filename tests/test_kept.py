@@ -1,0 +1,49 @@
+"""What is kept per content version: in the shared cache, and in this process's memory."""
+
+import pytest
+from django.core.cache import cache
+from django.urls import reverse
+
+from guide import kept
+from guide.models import Skill
+from tests.factories import VERSION
+
+
+def test_what_is_recalled_comes_from_memory_once_seen():
+    kept.keep("version:1:r:part", ("html",), 60)
+    cache.clear()  # another node's edit would move the version, never clear this key
+    assert kept.recall("version:1:r:part") == ("html",)
+    kept.forget_recent()
+    assert kept.recall("version:1:r:part") is None
+
+
+def test_what_another_process_kept_is_found_in_the_shared_cache():
+    cache.set("version:2:r:part", ("shared",), 60)
+    assert kept.recall("version:2:r:part") == ("shared",)
+    cache.delete("version:2:r:part")
+    assert kept.recall("version:2:r:part") == ("shared",)  # and remembered here
+
+
+def test_memory_is_bounded():
+    for number in range(kept.RECENT_LIMIT + 10):
+        kept.keep(f"version:1:r:{number}", number, 60)
+    assert len(kept._recent) <= kept.RECENT_LIMIT
+
+
+def test_a_kept_page_is_served_from_memory_with_one_query(
+    client, content, django_assert_num_queries
+):
+    url = reverse("guide:skills")
+    client.get(url)
+    cache.clear()
+    with django_assert_num_queries(VERSION):
+        assert "Docker" in client.get(url).text
+
+
+@pytest.mark.parametrize("url", [reverse("guide:skills"), reverse("guide:home")])
+def test_an_edit_is_never_hidden_by_memory(client, content, url):
+    assert "Docker" in client.get(url).text
+    docker = Skill.objects.get(slug="docker")
+    docker.name = "Docker, renamed"
+    docker.save()
+    assert "Docker, renamed" in client.get(url).text
