@@ -5,9 +5,11 @@ rows in place and anything tied to content (user progress) survives reloading,
 reordering and renaming.
 """
 
+import hashlib
 import re
 import secrets
 from functools import reduce
+from typing import NamedTuple
 
 from django.conf import settings
 from django.contrib.postgres.search import SearchVectorField
@@ -767,13 +769,31 @@ class ContentVersion(models.Model):
             cls.objects.get_or_create(pk=1, defaults={"version": 1})
 
     @classmethod
-    def current(cls) -> int:
-        """The current number: one primary-key read below the ORM, since every request
+    def current(cls) -> "Version":
+        """The current version: one primary-key read below the ORM, since every request
         for a reading page asks (guide.pagecache)."""
         with connection.cursor() as cursor:
-            cursor.execute(f"SELECT version FROM {cls._meta.db_table} WHERE id = 1")
+            cursor.execute(f"SELECT version, changed_at FROM {cls._meta.db_table} WHERE id = 1")
             row = cursor.fetchone()
-        return row[0] if row else 0
+        return Version(*row) if row else Version(0, "")
+
+
+class Version(NamedTuple):
+    """The content version: its number, and when it was bumped to it.
+
+    What is kept for a version is keyed on both (`str`): a bump that was rolled back and
+    a later one that reaches the same number differ in their time, so nothing rendered
+    inside the rolled-back transaction can ever be served for the later one.
+    """
+
+    number: int
+    changed_at: object  # as the database gives it: only ever written into a key
+
+    def __str__(self) -> str:
+        if not self.number:
+            return "0"  # no edit yet (the row may not exist): nothing to roll back
+        stamp = hashlib.blake2b(str(self.changed_at).encode(), digest_size=4).hexdigest()
+        return f"{self.number}-{stamp}"
 
 
 class SearchEntry(models.Model):

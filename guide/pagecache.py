@@ -37,7 +37,7 @@ from django.views.decorators.http import condition, require_safe
 from django.views.decorators.vary import vary_on_headers
 
 from guide import kept, personal
-from guide.models import ContentVersion
+from guide.models import ContentVersion, Version
 from guide.visibility import is_editor
 
 logger = logging.getLogger(__name__)
@@ -72,10 +72,10 @@ def release() -> str:
     return digest.hexdigest()[:12]
 
 
-_last_version: list[int] = []
+_last_version: list[Version] = []
 
 
-def content_version() -> int:
+def content_version() -> Version:
     """The current content version, exact across processes and nodes.
 
     It is read from the database on every request (`ContentVersion.current`, about as cheap
@@ -97,7 +97,7 @@ def variant(request: HttpRequest) -> str:
     return "|".join(request.headers.get(name, "") for name in VARIANT_HEADERS)
 
 
-def request_version(request: HttpRequest) -> int:
+def request_version(request: HttpRequest) -> Version:
     """The content version for this request, read once (the middleware reads it first)."""
     version = getattr(request, "content_version", None)
     if version is None:

@@ -209,17 +209,17 @@ def test_drafts_are_hidden_from_readers_everywhere(editor_client, content):
 
 
 def test_the_content_version_changes_on_save_delete_and_load(editor_client, content):
-    start = ContentVersion.current()
+    start = ContentVersion.current().number
     band = SalaryBand.objects.get(slug="mid-level")
     band.max_usd = 190_000
     band.save()
-    assert ContentVersion.current() == start + 1
+    assert ContentVersion.current().number == start + 1
     Skill.objects.get(slug="scala").delete()
-    assert ContentVersion.current() == start + 2
+    assert ContentVersion.current().number == start + 2
     Skill.objects.get(slug="pandas").stages.clear()
-    assert ContentVersion.current() == start + 3
+    assert ContentVersion.current().number == start + 3
     call_command("load_guide", verbosity=0)
-    assert ContentVersion.current() == start + 4
+    assert ContentVersion.current().number == start + 4
 
 
 def test_readers_revalidate_and_see_an_edit_on_their_next_request(client, content):

@@ -6,7 +6,7 @@ from http import HTTPStatus
 import brotli
 import pytest
 from django.contrib.auth import get_user_model
-from django.db import OperationalError
+from django.db import OperationalError, transaction
 from django.test import Client
 from django.urls import reverse
 
@@ -220,3 +220,23 @@ def test_readers_still_get_cached_pages_while_the_database_is_down(client, conte
     response = client.get(HOME)
     assert response.status_code == HTTPStatus.OK
     assert response.content == cached.content
+
+
+class RolledBack(Exception):
+    pass
+
+
+def test_a_rolled_back_edit_leaves_nothing_for_the_next_one(client, content):
+    """An edit whose transaction is rolled back took the content version to the number
+    the next edit takes it to again: what was rendered meanwhile is never served for it."""
+    docker = Skill.objects.get(slug="docker")
+    with pytest.raises(RolledBack), transaction.atomic():
+        docker.name = "Docker, rolled back"
+        docker.save()
+        assert "Docker, rolled back" in client.get(SKILLS).text  # kept, for that version
+        raise RolledBack
+    docker.refresh_from_db()
+    docker.name = "Docker, renamed"
+    docker.save()
+    page = client.get(SKILLS).text
+    assert "Docker, renamed" in page and "Docker, rolled back" not in page
