@@ -179,15 +179,12 @@ else:
 # the cache: every node reads them, and they survive a Redis outage or flush. With Redis
 # they are read from the shared cache first (no query), falling back on the database; a
 # per-process cache would let one worker hold a session another has ended, so not there.
-SESSION_ENGINE = (
-    "django.contrib.sessions.backends.cached_db"
-    if os.environ.get("REDIS_URL")
-    else "django.contrib.sessions.backends.db"
-)
+SESSION_ENGINE = "guide.sessions"  # Django's db and cached_db, read with a compiled query
+SESSION_READ_THROUGH_CACHE = bool(os.environ.get("REDIS_URL"))
 
 AUTHENTICATION_BACKENDS = [
     "axes.backends.AxesStandaloneBackend",
-    "django.contrib.auth.backends.ModelBackend",
+    "guide.auth.AccountBackend",  # Django's ModelBackend, reading the account faster
 ]
 LOGIN_URL = "guide:login"
 LOGIN_REDIRECT_URL = "guide:progress"

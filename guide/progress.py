@@ -21,10 +21,12 @@ from functools import cached_property
 from django.contrib.auth.base_user import AbstractBaseUser
 from django.contrib.sessions.backends.base import SessionBase
 from django.db import transaction
+from django.db.models import Model
 from django.http import HttpRequest
 from django.utils import timezone
 from django.utils.timezone import localdate
 
+from guide.compiled import CompiledQuery
 from guide.models import (
     ChecklistItem,
     Completion,
@@ -82,11 +84,31 @@ def owner_of(
     return {"guest__token": token}
 
 
+def ticks_by(field: str, kind: type) -> CompiledQuery:
+    return CompiledQuery(
+        lambda value: Completion.objects.filter(**{field: value}).values_list(
+            "item_id", "completed_at"
+        ),
+        kind,
+    )
+
+
+# A learner's ticks are read on each of their pages: compiled once (guide.compiled).
+TICKS = {
+    "user_id": ticks_by("user_id", int),
+    "guest_id": ticks_by("guest_id", int),
+    "guest__token": ticks_by("guest__token", str),
+}
+
+
 def done_items(*, owner: Owner | None) -> dict[int, datetime]:
     """When each ticked item (by id) was ticked."""
     if owner is None:
         return {}
-    return dict(Completion.objects.filter(**owner).values_list("item_id", "completed_at"))
+    ((field, value),) = owner.items()
+    if isinstance(value, Model):  # {"user": user}: by its id
+        field, value = f"{field}_id", value.pk
+    return dict(TICKS[field].rows(value))
 
 
 def set_items_done(*, owner: Owner, items: list[ChecklistItem], done: bool) -> None:

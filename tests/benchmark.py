@@ -117,11 +117,17 @@ def cookie_header(jar: dict) -> str:
 
 
 def guest_cookies(base: str) -> dict:
-    """A guest who ticked one item: from then on every page of theirs is rendered."""
+    """A guest who ticked one item, and saw the page the tick led to (its message shown, as
+    a browser would): from then on their pages are their own."""
     form = urlencode({"done": "1"})
     headers = {"Origin": base, "Content-Type": "application/x-www-form-urlencoded"}
     response, _ = request(base, "POST", "/progress/items/programming-functions/", headers, form)
-    return cookies_of(response)
+    jar = cookies_of(response)
+    response, _ = request(
+        base, "GET", response.getheader("Location"), {"Cookie": cookie_header(jar)}
+    )
+    jar |= cookies_of(response)
+    return {name: value for name, value in jar.items() if value not in {"", '""'}}
 
 
 def signed_in_cookies(base: str) -> dict:

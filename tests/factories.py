@@ -56,7 +56,7 @@ CONTENT_TABLES = [
 VERSION = 1
 # The query that reads a visitor's session, unless the shared cache holds it (`cached_db`
 # sessions, with Redis).
-SESSION = 0 if settings.SESSION_ENGINE.endswith("cached_db") else 1
+SESSION = 0 if settings.SESSION_READ_THROUGH_CACHE else 1
 # The query that dates a reading page's content ("Last updated"), from its history records.
 LAST_CHANGED = 1
 

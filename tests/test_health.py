@@ -6,12 +6,12 @@ import time
 from http import HTTPStatus
 
 import pytest
-from django.contrib.sessions.backends.db import SessionStore
 from django.db import DatabaseError, InterfaceError, OperationalError
 from django.urls import reverse
 
 from guide.cache import ForgivingRedisCache
 from guide.models import RoadmapStageQuerySet
+from guide.sessions import SessionStore
 
 
 def test_healthz_is_cheap(client, db, django_assert_num_queries):
@@ -86,7 +86,7 @@ def test_a_database_outage_in_a_middleware_answers_503(client, db, monkeypatch):
         raise OperationalError("connection refused")
 
     client.cookies["sessionid"] = "x" * 32
-    monkeypatch.setattr(SessionStore, "_get_session_from_db", refuse)  # db and cached_db
+    monkeypatch.setattr(SessionStore, "_get_session_from_db", refuse)
     client.raise_request_exception = False
     assert_outage_page(client.get(reverse("guide:home")))
 

@@ -16,7 +16,7 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.debug import sensitive_post_parameters
 from django.views.decorators.http import require_http_methods
 
-from guide import background
+from guide import auth, background
 from guide import progress as rules
 from guide.forms import (
     DeleteAccountForm,
@@ -115,7 +115,7 @@ def signup(request: HtmxHttpRequest) -> HttpResponse:
             # Someone took the name or the address since the form was checked.
             form.add_error(None, "That username or email address was just taken. Try again.")
             return render(request, "registration/signup.html", {"form": form}, status=400)
-        login(request, user, backend="django.contrib.auth.backends.ModelBackend")
+        login(request, user, backend=auth.BACKEND)
         messages.success(request, f"Welcome, {user.get_username()}! Your account is ready.")
         keep_guest_progress(request)
         return redirect("guide:progress")
