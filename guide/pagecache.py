@@ -136,27 +136,26 @@ def reader_etag(request: HttpRequest, *args, **kwargs) -> str | None:
     return f'"{request_version(request)}-{release()}-{shape}"'
 
 
-def reader_page(view=None, *, shared: bool | Callable[[HttpRequest], str | None] = True):
+def reader_page(view=None, *, shows: Callable[[HttpRequest], str | None] | None = None):
     """A reading page: GET and HEAD, the same for every visitor without a session.
 
     Such visitors get an ETag, `public` revalidation and a page the cache may keep;
-    visitors with a session get their own page, `private, no-store`. Where the page is
-    `shared` (all of it but its `{% personal %}` parts is the same for every reader), its
-    skeleton is kept, and visitors with a session get it with their own parts put in
-    (guide.personal). `shared` may instead be a function of the request that says what
-    else the page shows of the visitor (the roadmap: their ticks): the skeleton is then
-    shared by the visitors for whom it says the same, and None keeps none. Editors, who
+    visitors with a session get their own page, `private, no-store`, built from the page's
+    skeleton (all of it but its `{% personal %}` parts) with their own parts put in
+    (guide.personal). Where the page also `shows` something of the visitor outside those
+    parts (the roadmap: their ticks), `shows(request)` says what, and the skeleton is
+    shared by the visitors for whom it says the same (None: kept for none). Editors, who
     see drafts, always get the page rendered whole.
     """
     if view is None:
-        return lambda view: reader_page(view, shared=shared)
+        return lambda view: reader_page(view, shows=shows)
 
     with_etag = condition(etag_func=reader_etag)(view)
 
     def render(request, *args, **kwargs):
-        if not shared or is_editor(request):
+        if is_editor(request):
             return with_etag(request, *args, **kwargs)
-        key, timeout = skeleton_of(request, shared)
+        key, timeout = skeleton_of(request, shows)
         if key and has_private_state(request):
             response = personal.from_skeleton(request, key)
             if response is not None:
@@ -185,14 +184,14 @@ def reader_page(view=None, *, shared: bool | Callable[[HttpRequest], str | None]
     return wrapped
 
 
-def skeleton_of(request: HttpRequest, shared) -> tuple[str | None, int]:
+def skeleton_of(request: HttpRequest, shows) -> tuple[str | None, int]:
     """Where the page's skeleton is kept for this visitor (None: nowhere), and how long."""
     key = page_key(request, str(request_version(request)))
     if key is None:
         return None, 0
-    if shared is True:
+    if shows is None:
         return personal.skeleton_key(key), personal.SKELETON_TIMEOUT
-    state = shared(request)
+    state = shows(request)
     if state is None:
         return None, 0
     return personal.skeleton_key(key, state), personal.STATE_SKELETON_TIMEOUT

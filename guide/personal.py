@@ -17,7 +17,7 @@ same for an anonymous reader, a guest and a signed-in learner, and a page built 
 is the page the view renders.
 
 The roadmap and the stage pages show the learner's ticks all over: their skeleton is shared
-by the learners whose ticks are the same (`reader_page(shared=...)` says what else keys
+by the learners whose ticks are the same (`reader_page(shows=...)` says what else keys
 it), and kept for an hour, long enough for a learner's next visits. Within them,
 `{% shared "name" key… %}` marks a part that is the same for every learner whose keys are
 the same (a stage's checklist, keyed on which of its items are done): it is rendered once

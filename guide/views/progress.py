@@ -39,7 +39,7 @@ def safe_next(request: HtmxHttpRequest, url: str, fallback: str) -> str:
     return url if url and allowed else fallback
 
 
-@reader_page(shared=rules.ticks_state)  # the learner's ticks are all over it
+@reader_page(shows=rules.ticks_state)  # the learner's ticks are all over it
 def roadmap(request: HtmxHttpRequest) -> HttpResponse:
     drafts = is_editor(request)
     progress = rules.learner_progress(request, drafts=drafts)
@@ -65,7 +65,7 @@ def roadmap(request: HtmxHttpRequest) -> HttpResponse:
     return render(request, "guide/roadmap.html", context)
 
 
-@reader_page(shared=rules.ticks_state)
+@reader_page(shows=rules.ticks_state)
 def stage(request: HtmxHttpRequest, slug: str) -> HttpResponse:
     drafts = is_editor(request)
     progress = rules.learner_progress(request, drafts=drafts)
