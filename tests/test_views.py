@@ -14,8 +14,8 @@ from tests.factories import LAST_CHANGED, VERSION, add_more_content, clear_guide
 # projects (never a number written in the template).
 QUERY_BUDGETS = {
     reverse("guide:home"): 2 + 2 + 1 + LAST_CHANGED + VERSION,
-    reverse("guide:skills"): 5 + LAST_CHANGED + VERSION,
-    reverse("guide:projects"): 5 + LAST_CHANGED + VERSION,
+    reverse("guide:skills"): 4 + LAST_CHANGED + VERSION,
+    reverse("guide:projects"): 4 + LAST_CHANGED + VERSION,
     reverse("guide:career"): 2 + LAST_CHANGED + VERSION,
     reverse("guide:salaries"): 4 + LAST_CHANGED + VERSION,
     reverse("guide:certifications"): 3 + LAST_CHANGED + VERSION,
