@@ -9,11 +9,11 @@ from tests.factories import LAST_CHANGED, VERSION, add_more_content, clear_guide
 
 # The SQL queries each reading page makes, whatever the amount of content. (The roadmap
 # pages show the learner's progress: tests/test_views_progress.py budgets them.) Every
-# page adds one for its "Last updated" date (LAST_CHANGED); the home page two more for its
-# structured data (the occupation's skills and salary bands) and one for its count of
-# projects (never a number written in the template).
+# page adds one for its "Last updated" date (LAST_CHANGED); the home page reads its
+# sections, its structured data (the occupation's skills and salary bands) and its stages
+# together, then counts its projects (never a number written in the template).
 QUERY_BUDGETS = {
-    reverse("guide:home"): 2 + 2 + 1 + LAST_CHANGED + VERSION,
+    reverse("guide:home"): 1 + 1 + LAST_CHANGED + VERSION,
     reverse("guide:skills"): 4 + LAST_CHANGED + VERSION,
     reverse("guide:projects"): 4 + LAST_CHANGED + VERSION,
     reverse("guide:career"): 2 + LAST_CHANGED + VERSION,

@@ -38,6 +38,7 @@ from guide.models import (
 from guide.pagecache import reader_page
 from guide.search import search, suggestion
 from guide.seo import Crumb, PageMeta, describe, listing, page_title
+from guide.together import read_together
 from guide.views.helpers import HtmxHttpRequest, neighbours, section_for
 from guide.visibility import is_editor
 
@@ -66,7 +67,12 @@ def feature_context(feature: str, *, drafts: bool) -> dict:
 @reader_page
 def home(request: HttpRequest) -> HttpResponse:
     drafts = is_editor(request)
-    sections = list(Section.objects.visible(drafts))
+    sections, skills, bands, stages = read_together(
+        Section.objects.visible(drafts),
+        Skill.objects.visible(drafts),
+        SalaryBand.objects.visible(drafts),
+        RoadmapStage.objects.visible(drafts).with_item_count(drafts),
+    )
     introduction = sections[0] if sections else None
     intro_lead, intro_rest = first_paragraph(introduction.body if introduction else "")
     description = listing(
@@ -77,15 +83,15 @@ def home(request: HttpRequest) -> HttpResponse:
     occupation = structured.occupation(
         description=description,
         url=request.build_absolute_uri(path),
-        skills=Skill.objects.visible(drafts).only("name"),
-        bands=SalaryBand.objects.visible(drafts),
+        skills=skills,
+        bands=bands,
     )
     context = {
         "introduction": introduction,
         "intro_lead": intro_lead,
         "intro_rest": intro_rest,
         "sections": sections[1:],
-        "stages": RoadmapStage.objects.visible(drafts).with_item_count(drafts),
+        "stages": stages,
         "project_count": PortfolioProject.objects.visible(drafts).count(),
         "page": PageMeta(
             request,
