@@ -17,7 +17,7 @@ QUERY_BUDGETS = {
     reverse("guide:skills"): 4 + LAST_CHANGED + VERSION,
     reverse("guide:projects"): 4 + LAST_CHANGED + VERSION,
     reverse("guide:career"): 2 + LAST_CHANGED + VERSION,
-    reverse("guide:salaries"): 4 + LAST_CHANGED + VERSION,
+    reverse("guide:salaries"): 3 + LAST_CHANGED + VERSION,
     reverse("guide:certifications"): 3 + LAST_CHANGED + VERSION,
     reverse("guide:section", args=["introduction"]): 2 + LAST_CHANGED + VERSION,
     reverse("guide:section", args=["what-does-a-machine-learning-engineer-do"]): 3

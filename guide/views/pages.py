@@ -7,7 +7,7 @@ every queryset, form and search it uses: readers never see a draft.
 from collections.abc import Callable
 from http import HTTPStatus
 
-from django.db.models import Max, Model, Prefetch
+from django.db.models import Model, Prefetch
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.urls import reverse
@@ -326,9 +326,10 @@ def salaries(request: HtmxHttpRequest) -> HttpResponse:
 
     def results(**filters) -> dict:
         every_band = SalaryBand.objects.visible(drafts)
-        bands = list(every_band.filtered(**filters))
-        # One dollar axis for every level, so that a filtered chart keeps its scale.
-        axis_top = every_band.aggregate(top=Max("max_usd"))["top"] or 0
+        bands = list(every_band.filtered(**filters).with_axis_top(every_band))
+        # One dollar axis for every level, so that a filtered chart keeps its scale (no
+        # band shown: there is none at all).
+        axis_top = bands[0].axis_top if bands else 0
         return {
             "bands": bands,
             "count": len(bands),
