@@ -19,14 +19,14 @@ QUERY_BUDGETS = {
     reverse("guide:career"): 2 + LAST_CHANGED + VERSION,
     reverse("guide:salaries"): 3 + LAST_CHANGED + VERSION,
     reverse("guide:certifications"): 3 + LAST_CHANGED + VERSION,
-    reverse("guide:section", args=["introduction"]): 2 + LAST_CHANGED + VERSION,
-    reverse("guide:section", args=["what-does-a-machine-learning-engineer-do"]): 3
+    reverse("guide:section", args=["introduction"]): 1 + LAST_CHANGED + VERSION,
+    reverse("guide:section", args=["what-does-a-machine-learning-engineer-do"]): 2
     + LAST_CHANGED
     + VERSION,
-    reverse("guide:section", args=["essential-skills"]): 4 + LAST_CHANGED + VERSION,
-    reverse("guide:section", args=["career-roadmap"]): 4 + LAST_CHANGED + VERSION,
-    reverse("guide:section", args=["salary-expectations"]): 3 + LAST_CHANGED + VERSION,
-    reverse("guide:section", args=["certifications"]): 3 + LAST_CHANGED + VERSION,
+    reverse("guide:section", args=["essential-skills"]): 3 + LAST_CHANGED + VERSION,
+    reverse("guide:section", args=["career-roadmap"]): 3 + LAST_CHANGED + VERSION,
+    reverse("guide:section", args=["salary-expectations"]): 2 + LAST_CHANGED + VERSION,
+    reverse("guide:section", args=["certifications"]): 2 + LAST_CHANGED + VERSION,
 }
 
 KEY_CONTENT = {

@@ -116,12 +116,14 @@ def first_paragraph(markdown_text: str) -> tuple[str, str]:
 @reader_page
 def section(request: HttpRequest, slug: str) -> HttpResponse:
     drafts = is_editor(request)
-    sections = list(Section.objects.visible(drafts))
+    sections, lists = read_together(
+        Section.objects.visible(drafts),
+        ContentList.objects.visible(drafts).filter(section__slug=slug).with_items(drafts),
+    )
     current = next((row for row in sections if row.slug == slug), None)
     if current is None:
         raise Http404("No section with that address.")
     previous, following = neighbours(sections, current)
-    lists = ContentList.objects.visible(drafts).filter(section=current).with_items(drafts)
     context = {
         "section": current,
         "lists": lists,
