@@ -85,6 +85,8 @@ def fields_of(model: type[Model], tree: dict, prefix: str = "") -> dict:
 
 
 def instance(model: type[Model], data: dict, tree: dict, *, db: str) -> Model:
+    """The row its object describes, with its joined rows kept as `select_related` keeps
+    them (no query to reach them)."""
     fields = model._meta.concrete_fields
     row = model.from_db(
         db,
