@@ -7,6 +7,8 @@ answers 400 with the form's messages.
 
 import re
 import unicodedata
+from collections.abc import Callable
+from functools import cache, partial
 from urllib.parse import urlencode
 
 from django import forms
@@ -19,6 +21,7 @@ from django.http import QueryDict
 from django.urls import reverse
 
 from guide.models import Provider, RoadmapStage, SalaryBand, Skill, SkillCategory, StageNote
+from guide.together import read_together
 
 MAX_QUERY_LENGTH = 100
 
@@ -73,7 +76,8 @@ class ContentChoice(forms.ModelChoiceField):
     the row was unpublished or deleted) is "gone": its message says it is not in the guide
     now, without telling a draft from a row that never was.
 
-    The rows are read once, in one query, for both the options and the check of a value.
+    The rows are read once, for both the options and the check of a value: the form reads
+    those of all its choices in one query (`VisibleChoices`).
     """
 
     iterator = RowChoices
@@ -90,10 +94,11 @@ class ContentChoice(forms.ModelChoiceField):
         super().__init__(queryset=None, to_field_name=to_field_name, **kwargs)
         self.model = model
         self.key_pattern = r"[0-9]{1,5}" if to_field_name == "number" else r"[-a-z0-9_]{1,100}"
+        self.read_rows: Callable[[], list] | None = None  # set by the form
 
     def rows(self) -> dict:
         if getattr(self, "_rows", None) is None:
-            self._rows = {str(getattr(row, self.to_field_name)): row for row in self.queryset}
+            self._rows = {str(getattr(row, self.to_field_name)): row for row in self.read_rows()}
         return self._rows
 
     def _set_queryset(self, queryset):
@@ -113,13 +118,24 @@ class ContentChoice(forms.ModelChoiceField):
 
 
 class VisibleChoices:
-    """Fill each `ContentChoice` with the rows this visitor may see (`drafts`: an editor)."""
+    """Fill each `ContentChoice` with the rows this visitor may see (`drafts`: an editor).
+
+    The rows of every choice are read together, in one query, when the first is needed
+    (to list the options or to check a value); a form that needs none reads none.
+    """
 
     def __init__(self, *args, drafts: bool, **kwargs):
         super().__init__(*args, **kwargs)
-        for field in self.fields.values():
-            if isinstance(field, ContentChoice):
-                field.queryset = field.model.objects.visible(drafts)
+        choices = [field for field in self.fields.values() if isinstance(field, ContentChoice)]
+        for field in choices:
+            field.queryset = field.model.objects.visible(drafts)
+
+        @cache
+        def every_choice() -> list[list]:
+            return read_together(*(field.queryset for field in choices))
+
+        for index, field in enumerate(choices):
+            field.read_rows = partial(lambda position: every_choice()[position], index)
 
 
 class FilterForm(NoColon, VisibleChoices, forms.Form):

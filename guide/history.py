@@ -24,6 +24,7 @@ from guide.models import (
     Skill,
     SkillCategory,
 )
+from guide.together import read_together
 
 
 def last_changed(*sources: models.QuerySet) -> datetime | None:
@@ -87,8 +88,8 @@ def published_changes(limit: int = 50) -> list[Change]:
 
     A change counts when the row was published after it (a draft's edits never show) and
     the row it belongs to is published now; a changed row must still be published (its
-    link works). Editors' names are never read. One query for the records, then one per
-    kind of row shown, to link each change to its page.
+    link works). Editors' names are never read. One query for the records, then one for
+    the rows they name (of every kind together), to link each change to its page.
     """
     labels = {model: index for index, model in enumerate(NAME_FIELDS)}
     records = []
@@ -114,12 +115,12 @@ def published_changes(limit: int = 50) -> list[Change]:
     for label, _, pk, _, history_type, _ in rows:
         if history_type != "-":
             wanted.setdefault(models_by_label[label], set()).add(pk)
-    urls = {}
-    for model, pks in wanted.items():
-        rows_of_kind = model.objects.filter(pk__in=pks).select_related(
-            *URL_RELATIONS.get(model, [])
-        )
-        urls |= {(model, row.pk): row.get_absolute_url() for row in rows_of_kind}
+    named = read_together(*(linkable(model, pks) for model, pks in wanted.items()))
+    urls = {
+        (model, row.pk): row.get_absolute_url()
+        for model, rows_of_kind in zip(wanted, named, strict=True)
+        for row in rows_of_kind
+    }
     return [
         Change(
             id=f"{models_by_label[label]._meta.model_name}-{history_id}",
@@ -131,6 +132,13 @@ def published_changes(limit: int = 50) -> list[Change]:
         )
         for label, history_id, pk, date, history_type, name in rows
     ]
+
+
+def linkable(model: type[models.Model], pks: set[int]) -> models.QuerySet:
+    """The rows of `model` with these keys, with what their `get_absolute_url` reads."""
+    rows = model.objects.filter(pk__in=pks)
+    relations = URL_RELATIONS.get(model)
+    return rows.select_related(*relations) if relations else rows
 
 
 # What each reading page shows, as the content querysets `last_changed` dates.

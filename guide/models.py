@@ -146,6 +146,12 @@ class SalaryBandQuerySet(ContentQuerySet):
     def filtered(self, *, level=None):
         return self.filter(pk=level.pk) if level else self
 
+    def with_axis_top(self, every_band: "SalaryBandQuerySet"):
+        """Annotate `axis_top`: the highest maximum among `every_band`, read in the same
+        query (a chart of some bands keeps the scale of all of them)."""
+        top = every_band.order_by("-max_usd").values("max_usd")[:1]
+        return self.annotate(axis_top=models.Subquery(top))
+
 
 class CertificationQuerySet(ContentQuerySet):
     def filtered(self, *, provider=None, q: str = ""):

@@ -7,7 +7,7 @@ every queryset, form and search it uses: readers never see a draft.
 from collections.abc import Callable
 from http import HTTPStatus
 
-from django.db.models import Max, Model, Prefetch
+from django.db.models import Model, Prefetch
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.urls import reverse
@@ -38,6 +38,7 @@ from guide.models import (
 from guide.pagecache import reader_page
 from guide.search import search, suggestion
 from guide.seo import Crumb, PageMeta, describe, listing, page_title
+from guide.together import read_together
 from guide.views.helpers import HtmxHttpRequest, neighbours, section_for
 from guide.visibility import is_editor
 
@@ -66,7 +67,12 @@ def feature_context(feature: str, *, drafts: bool) -> dict:
 @reader_page
 def home(request: HttpRequest) -> HttpResponse:
     drafts = is_editor(request)
-    sections = list(Section.objects.visible(drafts))
+    sections, skills, bands, stages = read_together(
+        Section.objects.visible(drafts),
+        Skill.objects.visible(drafts),
+        SalaryBand.objects.visible(drafts),
+        RoadmapStage.objects.visible(drafts).with_item_count(drafts),
+    )
     introduction = sections[0] if sections else None
     intro_lead, intro_rest = first_paragraph(introduction.body if introduction else "")
     description = listing(
@@ -77,15 +83,15 @@ def home(request: HttpRequest) -> HttpResponse:
     occupation = structured.occupation(
         description=description,
         url=request.build_absolute_uri(path),
-        skills=Skill.objects.visible(drafts).only("name"),
-        bands=SalaryBand.objects.visible(drafts),
+        skills=skills,
+        bands=bands,
     )
     context = {
         "introduction": introduction,
         "intro_lead": intro_lead,
         "intro_rest": intro_rest,
         "sections": sections[1:],
-        "stages": RoadmapStage.objects.visible(drafts).with_item_count(drafts),
+        "stages": stages,
         "project_count": PortfolioProject.objects.visible(drafts).count(),
         "page": PageMeta(
             request,
@@ -110,12 +116,14 @@ def first_paragraph(markdown_text: str) -> tuple[str, str]:
 @reader_page
 def section(request: HttpRequest, slug: str) -> HttpResponse:
     drafts = is_editor(request)
-    sections = list(Section.objects.visible(drafts))
+    sections, lists = read_together(
+        Section.objects.visible(drafts),
+        ContentList.objects.visible(drafts).filter(section__slug=slug).with_items(drafts),
+    )
     current = next((row for row in sections if row.slug == slug), None)
     if current is None:
         raise Http404("No section with that address.")
     previous, following = neighbours(sections, current)
-    lists = ContentList.objects.visible(drafts).filter(section=current).with_items(drafts)
     context = {
         "section": current,
         "lists": lists,
@@ -320,9 +328,10 @@ def salaries(request: HtmxHttpRequest) -> HttpResponse:
 
     def results(**filters) -> dict:
         every_band = SalaryBand.objects.visible(drafts)
-        bands = list(every_band.filtered(**filters))
-        # One dollar axis for every level, so that a filtered chart keeps its scale.
-        axis_top = every_band.aggregate(top=Max("max_usd"))["top"] or 0
+        bands = list(every_band.filtered(**filters).with_axis_top(every_band))
+        # One dollar axis for every level, so that a filtered chart keeps its scale (no
+        # band shown: there is none at all).
+        axis_top = bands[0].axis_top if bands else 0
         return {
             "bands": bands,
             "count": len(bands),
