@@ -18,8 +18,9 @@ from django.db import DEFAULT_DB_ALIAS, connections
 from django.db.models import Model, QuerySet
 
 # Values no query is ever asked with: where a marker lands in the compiled parameters is
-# where the call's value goes.
-MARKERS = {int: -(2**62) - 7919, str: f"compiled-marker-{secrets.token_hex(8)}"}
+# where the call's value goes. The number is within a 32-bit integer column's range (on
+# PostgreSQL, Django answers a value out of range with no query at all).
+MARKERS = {int: -(2**31) + 7919, str: f"compiled-marker-{secrets.token_hex(8)}"}
 
 
 class CompiledQuery:
