@@ -6,6 +6,9 @@ class GuideConfig(AppConfig):
     verbose_name = "Guide content"
 
     def ready(self):
-        from guide import signals
+        from django.db.backends.signals import connection_created
+
+        from guide import signals, together
 
         signals.connect()
+        connection_created.connect(together.know_json_functions)

@@ -1,62 +1,238 @@
-"""The rows of several querysets, read in one query.
+"""The rows of several querysets, and figures about rows, read in one query.
 
 A page that shows rows of several kinds (the home page's sections, skills, salary bands
-and stages; a filter form's choices; the rows a list of changes links to) reads them
-together: one UNION ALL, each of whose rows says which queryset it belongs to, its place
-in that queryset's order, and its fields as one JSON object, which becomes a model
-instance again. What a queryset joins with `select_related` comes nested in its row's
-object, and its annotations come with it; what it prefetches is prefetched after, as
-iterating it would (a query per relation).
+and stages; a filter form's choices and the section that carries the page's text) reads
+them together: one UNION ALL, each of whose rows says which part it belongs to, its place
+in that part's order, and its fields as one JSON object, which becomes a model instance
+again. What a queryset joins with `select_related` (a `FilteredRelation` too) comes nested
+in its row's object, and its annotations come with it. What it prefetches through a
+one-to-many relation (a stage's items, and their resources) is read in the same query,
+its rows limited to the parent rows by a subquery; any other prefetch is made after, as
+iterating the queryset would (a query per relation).
+
+A part may also be a figure: how many rows a queryset has (`Count`), or the greatest value
+of a field among the rows of some querysets (`Most`, e.g. when what a page shows last
+changed). `Reads` collects the parts a request will need and reads them all when the
+first is needed.
 """
 
+from collections import defaultdict
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+
+from django.conf import settings
+from django.core.exceptions import FieldDoesNotExist
+from django.db import OperationalError
 from django.db.models import (
     F,
+    Func,
     IntegerField,
+    ManyToOneRel,
     Model,
+    Prefetch,
     QuerySet,
     Value,
     Window,
     prefetch_related_objects,
 )
 from django.db.models.functions import JSONObject, RowNumber
+from django.utils import timezone
+
+type Part = QuerySet | Count | Most
 
 
-def read_together(*querysets: QuerySet) -> list[list[Model]]:
-    """The rows of each queryset, in its order, as iterating it would give them.
+@dataclass(frozen=True)
+class Count:
+    """How many rows `rows` has."""
 
-    The rows' fields and annotations are numbers, text and booleans (as content rows'
-    are), which JSON carries exactly. A queryset that is sliced or distinct is refused:
+    rows: QuerySet
+
+    def queries(self, index: int) -> list[QuerySet]:
+        return [
+            figure(self.rows, index, 0, Func(template="COUNT(*)", output_field=IntegerField()))
+        ]
+
+    def result(self, values: list) -> int:
+        return values[0] if values else 0  # rows that are `none()` ask for nothing
+
+
+@dataclass(frozen=True)
+class Most:
+    """The greatest value of `field` (of the same type in each) among the rows of
+    `querysets` (None: no row)."""
+
+    field: str
+    querysets: tuple[QuerySet, ...]
+
+    def queries(self, index: int) -> list[QuerySet]:
+        return [
+            figure(rows, index, place, Func(F(self.field), function="MAX"))
+            for place, rows in enumerate(self.querysets)
+        ]
+
+    def result(self, values: list):
+        if not self.querysets:
+            return None
+        kind = self.querysets[0].model._meta.get_field(self.field)
+        return max((as_python(kind, value) for value in values if value is not None), default=None)
+
+
+def figure(rows: QuerySet, index: int, place: int, expression) -> QuerySet:
+    """A query that gives one row: `expression`, an aggregate over `rows` (no GROUP BY)."""
+    return (
+        rows.order_by()
+        .prefetch_related(None)
+        .annotate(
+            together_index=Value(index, IntegerField()),
+            together_place=Value(place, IntegerField()),
+            together_row=JSONObject(value=expression),
+        )
+        .values_list("together_index", "together_place", "together_row")
+    )
+
+
+def as_python(field, value):
+    """A value JSON carried: a date and time comes as text, in UTC where it has no offset."""
+    value = field.to_python(value)
+    if isinstance(value, datetime) and settings.USE_TZ and timezone.is_naive(value):
+        value = timezone.make_aware(value, UTC)
+    return value
+
+
+@dataclass
+class Node:
+    """A queryset to read; the one-to-many prefetches read with it (each with the queryset
+    it prefetches); those made after it."""
+
+    rows: QuerySet
+    index: int = 0
+    children: list[tuple[ManyToOneRel, QuerySet | None, "Node"]] = field(default_factory=list)
+    after: list = field(default_factory=list)
+
+
+def read_together(*parts: Part) -> list:
+    """What each part gives: a queryset's rows in its order, as iterating it would give
+    them (with what it prefetches); a figure's value.
+
+    The rows' fields are numbers, text, booleans and dates (as content rows' and
+    learners' are), which JSON carries exactly; so are their annotations, which come as
+    JSON gives them. A queryset that is sliced or distinct is refused:
     its rows could not come back as it would give them.
     """
-    parts = []
-    for index, rows in enumerate(querysets):
-        if rows.query.is_sliced or rows.query.distinct:
-            raise ValueError(f"{rows.model.__name__} rows that are sliced or distinct")
-        annotations = {name: F(name) for name in rows.query.annotation_select}
-        parts.append(
-            rows.order_by()
-            .prefetch_related(None)
-            .annotate(
-                together_index=Value(index, IntegerField()),
-                together_place=Window(RowNumber(), order_by=ordering(rows)),
-                together_row=JSONObject(**fields_of(rows.model, related(rows)), **annotations),
-            )
-            .values_list("together_index", "together_place", "together_row")
+    readers: list[Node | Count | Most] = []
+    roots = [
+        plan(part, readers) if isinstance(part, QuerySet) else add(part, readers) for part in parts
+    ]
+    queries = [
+        query
+        for index, reader in enumerate(readers)
+        for query in (
+            [rows_query(reader.rows, index)] if isinstance(reader, Node) else reader.queries(index)
         )
-    if not parts:
+    ]
+    if not queries:
         return []
-    first, *rest = parts
+    first, *rest = queries
     combined = first.union(*rest, all=True) if rest else first
-    found: list[list[Model]] = [[] for _ in querysets]
+    found: list[list] = [[] for _ in readers]
     for index, _, data in combined.order_by("together_index", "together_place"):
-        rows = querysets[index]
-        row = instance(rows.model, data, related(rows), db=rows.db)
-        for name in rows.query.annotation_select:
-            setattr(row, name, data[name])
-        found[index].append(row)
-    for rows, instances in zip(querysets, found, strict=True):
-        prefetch_related_objects(instances, *rows._prefetch_related_lookups)
-    return found
+        reader = readers[index]
+        found[index].append(
+            instance_of(reader.rows, data) if isinstance(reader, Node) else data["value"]
+        )
+    nodes = [reader for reader in readers if isinstance(reader, Node)]
+    for node in nodes:
+        attach(node, found)
+    for node in nodes:
+        prefetch_related_objects(found[node.index], *node.after)
+    return [
+        found[index] if isinstance(readers[index], Node) else readers[index].result(found[index])
+        for index in roots
+    ]
+
+
+def add(reader, readers: list) -> int:
+    readers.append(reader)
+    return len(readers) - 1
+
+
+def plan(rows: QuerySet, readers: list) -> int:
+    """Add `rows` and the one-to-many prefetches it makes to what is read; its index."""
+    if rows.query.is_sliced or rows.query.distinct:
+        raise ValueError(f"{rows.model.__name__} rows that are sliced or distinct")
+    node = Node(rows.prefetch_related(None))
+    node.index = add(node, readers)
+    for lookup in rows._prefetch_related_lookups:
+        rel = one_to_many(rows.model, lookup)
+        if rel is None:
+            node.after.append(lookup)
+            continue
+        prefetched = lookup.queryset if isinstance(lookup, Prefetch) else None
+        children = (
+            prefetched if prefetched is not None else rel.related_model._default_manager.all()
+        )
+        parents = node.rows.order_by().values(rel.field_name)
+        child = plan(children.filter(**{f"{rel.field.name}__in": parents}), readers)
+        node.children.append((rel, prefetched, readers[child]))
+    return node.index
+
+
+def one_to_many(model: type[Model], lookup) -> ManyToOneRel | None:
+    """The relation a prefetch follows, where it is one-to-many and one step, kept under
+    its own name; None for any other prefetch."""
+    name = lookup.prefetch_through if isinstance(lookup, Prefetch) else lookup
+    if "__" in name or (isinstance(lookup, Prefetch) and lookup.to_attr):
+        return None
+    try:
+        rel = model._meta.get_field(name)
+    except FieldDoesNotExist:
+        return None
+    return rel if isinstance(rel, ManyToOneRel) and rel.one_to_many else None
+
+
+def attach(node: Node, found: list[list]) -> None:
+    """Give each parent row its children as `prefetch_related` does: the related manager
+    answers from them, and each child knows its parent."""
+    for rel, prefetched, child in node.children:
+        by_parent = defaultdict(list)
+        for row in found[child.index]:
+            by_parent[getattr(row, rel.field.attname)].append(row)
+        key = rel.get_related_field().attname
+        for parent in found[node.index]:
+            rows = by_parent.get(getattr(parent, key), [])
+            for row in rows:
+                rel.field.set_cached_value(row, parent)
+            manager = getattr(parent, rel.get_accessor_name())
+            if prefetched is not None:
+                related = manager._apply_rel_filters(prefetched._chain())
+            else:
+                related = manager.get_queryset()
+            related._result_cache = rows
+            related._prefetch_done = True
+            parent.__dict__.setdefault("_prefetched_objects_cache", {})[rel.cache_name] = related
+
+
+def rows_query(rows: QuerySet, index: int) -> QuerySet:
+    """`rows` as the UNION's part: its index, each row's place in its order, its object."""
+    annotations = {name: F(name) for name in rows.query.annotation_select}
+    fields = fields_of(rows.model, related(rows), filtered(rows))
+    return (
+        rows.order_by()
+        .annotate(
+            together_index=Value(index, IntegerField()),
+            together_place=Window(RowNumber(), order_by=ordering(rows)),
+            together_row=JSONObject(**fields, **annotations),
+        )
+        .values_list("together_index", "together_place", "together_row")
+    )
+
+
+def instance_of(rows: QuerySet, data: dict) -> Model:
+    row = instance(rows.model, data, related(rows), filtered(rows), db=rows.db)
+    for name in rows.query.annotation_select:
+        setattr(row, name, data[name])
+    return row
 
 
 def ordering(rows: QuerySet) -> list:
@@ -73,31 +249,87 @@ def related(rows: QuerySet) -> dict:
     return rows.query.select_related or {}
 
 
-def fields_of(model: type[Model], tree: dict, prefix: str = "") -> dict:
+def filtered(rows: QuerySet) -> dict[str, str]:
+    """The queryset's `FilteredRelation`s: the relation each name follows."""
+    return {name: rel.relation_name for name, rel in rows.query._filtered_relations.items()}
+
+
+def target(model: type[Model], name: str, relations: dict[str, str]) -> type[Model]:
+    return model._meta.get_field(relations.get(name, name)).related_model
+
+
+def fields_of(model: type[Model], tree: dict, relations: dict, prefix: str = "") -> dict:
     """The row's fields, and each joined row's as an object of its own."""
     fields = {
         field.attname: F(f"{prefix}{field.attname}") for field in model._meta.concrete_fields
     }
     for name, deeper in tree.items():
-        target = model._meta.get_field(name).related_model
-        fields[name] = JSONObject(**fields_of(target, deeper, f"{prefix}{name}__"))
+        fields[name] = JSONObject(
+            **fields_of(target(model, name, relations), deeper, {}, f"{prefix}{name}__")
+        )
     return fields
 
 
-def instance(model: type[Model], data: dict, tree: dict, *, db: str) -> Model:
+def instance(model: type[Model], data: dict, tree: dict, relations: dict, *, db: str) -> Model:
     """The row its object describes, with its joined rows kept as `select_related` keeps
-    them (no query to reach them)."""
+    them (no query to reach them; a `FilteredRelation`'s as an attribute)."""
     fields = model._meta.concrete_fields
     row = model.from_db(
         db,
         [field.attname for field in fields],
-        [field.to_python(data[field.attname]) for field in fields],
+        [as_python(field, data[field.attname]) for field in fields],
     )
     for name, deeper in tree.items():
-        field = model._meta.get_field(name)
+        joined_model = target(model, name, relations)
         joined = data[name]
-        if joined[field.related_model._meta.pk.attname] is None:  # a null relation
-            field.set_cached_value(row, None)
+        if joined[joined_model._meta.pk.attname] is None:  # a null relation
+            joined = None
         else:
-            field.set_cached_value(row, instance(field.related_model, joined, deeper, db=db))
+            joined = instance(joined_model, joined, deeper, {}, db=db)
+        if name in relations:
+            setattr(row, name, joined)
+        else:
+            model._meta.get_field(name).set_cached_value(row, joined)
     return row
+
+
+class Reads:
+    """The parts a request will need, read together when the first is needed: `later`
+    adds a part and gives what answers it."""
+
+    def __init__(self):
+        self.parts: list[Part] = []
+        self.found: dict[int, object] = {}
+
+    def later(self, part: Part) -> Callable[[], object]:
+        self.parts.append(part)
+        index = len(self.parts) - 1
+        return lambda: self.get(index)
+
+    def one(self, rows: QuerySet) -> Callable[[], Model | None]:
+        """Like `later`, for the first row of `rows` (None: there is none)."""
+        read = self.later(rows)
+        return lambda: next(iter(read()), None)
+
+    def get(self, index: int):
+        if index not in self.found:
+            waiting = [number for number in range(len(self.parts)) if number not in self.found]
+            answers = read_together(*(self.parts[number] for number in waiting))
+            self.found.update(zip(waiting, answers, strict=True))
+        return self.found[index]
+
+
+def know_json_functions(sender, connection, **kwargs) -> None:
+    """On a new SQLite connection, find out whether it has JSON functions as soon as it
+    opens, with a plain read. Django asks inside a transaction the first time they are
+    needed, and a transaction here takes the write lock (`transaction_mode`), so a page
+    would wait behind any writer only to ask."""
+    if connection.vendor != "sqlite" or "supports_json_field" in connection.features.__dict__:
+        return
+    try:
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT JSON('{}')")
+    except OperationalError:
+        connection.features.supports_json_field = False
+    else:
+        connection.features.supports_json_field = True

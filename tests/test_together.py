@@ -13,7 +13,7 @@ from guide.models import (
     Section,
     Skill,
 )
-from guide.together import read_together
+from guide.together import Count, Most, Reads, read_together
 
 
 def fields(row) -> dict:
@@ -76,15 +76,107 @@ def test_joined_rows_come_nested_null_relations_as_none(content, django_assert_n
     assert urls == {"/roadmap/learn-programming-fundamentals/#item-programming-functions"}
 
 
-def test_what_a_queryset_prefetches_is_prefetched_after(content, django_assert_num_queries):
+def test_what_a_queryset_prefetches_one_to_many_comes_in_the_same_query(
+    content, django_assert_num_queries
+):
     ListItem.objects.filter(slug="responsibilities-data-collection").update(published=False)
     lists = ContentList.objects.visible(False).with_items(False)
-    with django_assert_num_queries(2):
+    with django_assert_num_queries(1):
         (found,) = read_together(lists)
     with django_assert_num_queries(0):
         items = [[item.slug for item in row.items.all()] for row in found]
+        parents = {item.content_list_id == row.pk for row in found for item in row.items.all()}
+        assert all(item.content_list is row for row in found for item in row.items.all())
     assert items == [[item.slug for item in row.items.all()] for row in lists]
+    assert parents == {True}
     assert "responsibilities-data-collection" not in sum(items, [])
+    # The related manager still filters by its parent when asked for more.
+    first = found[0]
+    assert list(first.items.filter(published=True)) == list(
+        ListItem.objects.filter(content_list=first, published=True)
+    )
+
+
+def roadmap_of(stages) -> list:
+    return [
+        (
+            fields(stage),
+            [
+                (
+                    fields(item),
+                    # Django's own join leaves no attribute where there is no project.
+                    shown and fields(shown),
+                    [fields(resource) for resource in item.resources.all()],
+                )
+                for item in stage.items.all()
+                for shown in [getattr(item, "shown_project", None)]
+            ],
+        )
+        for stage in stages
+    ]
+
+
+def test_the_roadmap_with_its_items_their_shown_projects_and_resources_is_one_query(
+    content, django_assert_num_queries
+):
+    PortfolioProject.objects.filter(slug="fraud-detection-system").update(published=False)
+    Resource.objects.filter(slug=Resource.objects.first().slug).update(published=False)
+    RoadmapStage.objects.filter(number=3).update(published=False)
+    stages = RoadmapStage.objects.visible(False).with_items(False, resources=True)
+    with django_assert_num_queries(1):
+        (found,) = read_together(stages)
+    with django_assert_num_queries(0):
+        read = roadmap_of(found)
+    assert read == roadmap_of(stages)
+    assert [stage.number for stage in found] == [1, 2, 4, 5, 6]
+    shown = {item.slug: item.shown_project for stage in found for item in stage.items.all()}
+    assert shown["projects-fraud-detection-system"] is None
+    assert any(project is not None for project in shown.values())
+
+
+def test_what_a_queryset_prefetches_through_many_to_many_is_prefetched_after(
+    content, django_assert_num_queries
+):
+    skills = Skill.objects.visible(False).prefetch_related(
+        Prefetch("stages", RoadmapStage.objects.visible(False))
+    )
+    with django_assert_num_queries(2):
+        (found,) = read_together(skills)
+    with django_assert_num_queries(0):
+        stages = [[stage.number for stage in skill.stages.all()] for skill in found]
+    assert stages == [[stage.number for stage in skill.stages.all()] for skill in skills]
+
+
+def test_figures_come_with_the_rows(content, django_assert_num_queries):
+    skill = Skill.objects.get(slug="pandas")
+    skill.save()  # a history record to date
+    SalaryBand.objects.filter(slug="entry-level").update(published=False)
+    latest = Most("history_date", (Skill.history.all(), SalaryBand.history.none()))
+    with django_assert_num_queries(1):
+        count, bands, nothing, when, none = read_together(
+            Count(PortfolioProject.objects.visible(False)),
+            SalaryBand.objects.visible(False),
+            Count(Provider.objects.none()),
+            latest,
+            Most("history_date", (Skill.history.none(),)),
+        )
+    assert count == PortfolioProject.objects.visible(False).count() > 0
+    assert len(bands) == SalaryBand.objects.visible(False).count()
+    assert nothing == 0 and none is None
+    assert when == Skill.history.latest("history_date").history_date
+    assert when.tzinfo is not None
+
+
+def test_reads_wait_for_the_first_that_is_needed(content, django_assert_num_queries):
+    reads = Reads()
+    skills = reads.later(Skill.objects.visible(False))
+    count = reads.later(Count(Skill.objects.visible(False)))
+    with django_assert_num_queries(1):
+        assert count() == len(skills()) > 0
+        assert skills() is skills()
+    bands = reads.later(SalaryBand.objects.visible(False))  # asked for after: a query of its own
+    with django_assert_num_queries(1):
+        assert bands() and skills()
 
 
 def test_nothing_to_read_reads_nothing(db, django_assert_num_queries):
