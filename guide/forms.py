@@ -8,7 +8,6 @@ answers 400 with the form's messages.
 import re
 import unicodedata
 from collections.abc import Callable
-from functools import cache, partial
 from urllib.parse import urlencode
 
 from django import forms
@@ -21,7 +20,7 @@ from django.http import QueryDict
 from django.urls import reverse
 
 from guide.models import Provider, RoadmapStage, SalaryBand, Skill, SkillCategory, StageNote
-from guide.together import read_together
+from guide.together import Reads
 
 MAX_QUERY_LENGTH = 100
 
@@ -121,21 +120,17 @@ class VisibleChoices:
     """Fill each `ContentChoice` with the rows this visitor may see (`drafts`: an editor).
 
     The rows of every choice are read together, in one query, when the first is needed
-    (to list the options or to check a value); a form that needs none reads none.
+    (to list the options or to check a value); a form that needs none reads none. With
+    `reads`, they are read with whatever else the view asked it for (guide.together).
     """
 
-    def __init__(self, *args, drafts: bool, **kwargs):
+    def __init__(self, *args, drafts: bool, reads: Reads | None = None, **kwargs):
         super().__init__(*args, **kwargs)
-        choices = [field for field in self.fields.values() if isinstance(field, ContentChoice)]
-        for field in choices:
-            field.queryset = field.model.objects.visible(drafts)
-
-        @cache
-        def every_choice() -> list[list]:
-            return read_together(*(field.queryset for field in choices))
-
-        for index, field in enumerate(choices):
-            field.read_rows = partial(lambda position: every_choice()[position], index)
+        reads = reads or Reads()
+        for field in self.fields.values():
+            if isinstance(field, ContentChoice):
+                field.queryset = field.model.objects.visible(drafts)
+                field.read_rows = reads.later(field.queryset)
 
 
 class FilterForm(NoColon, VisibleChoices, forms.Form):
@@ -166,7 +161,7 @@ class FilterForm(NoColon, VisibleChoices, forms.Form):
                 }
             )
 
-    def __init__(self, data: QueryDict, *, drafts: bool):
+    def __init__(self, data: QueryDict, *, drafts: bool, reads: Reads | None = None):
         # Control characters (NUL included) are refused, and never echoed back in the page.
         self.with_control = {
             name for name, values in data.lists() if any(map(has_control_characters, values))
@@ -174,7 +169,7 @@ class FilterForm(NoColon, VisibleChoices, forms.Form):
         printable = QueryDict(mutable=True)
         for name, values in data.lists():
             printable.setlist(name, [without_control_characters(value) for value in values])
-        super().__init__(printable, drafts=drafts)
+        super().__init__(printable, drafts=drafts, reads=reads)
         self.repeated = [name for name in self.fields if len(data.getlist(name)) > 1]
         self.url = reverse(self.url_name)
         self.enhance_fields()

@@ -8,6 +8,7 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from django.db import models
+from django.db.models import Exists
 
 from guide.models import (
     CareerLevel,
@@ -24,27 +25,30 @@ from guide.models import (
     Skill,
     SkillCategory,
 )
-from guide.together import read_together
+from guide.together import Most, read_together
+
+
+def changed(*sources: models.QuerySet) -> Most:
+    """When any row of `sources` (content querysets) last changed, as a part to read with
+    a page's rows (guide.together).
+
+    Each source is the rows a page shows (already filtered for what the visitor may see);
+    their history records are read through a subquery, so the part stays one query
+    however many rows and kinds a page shows.
+    """
+    return Most(
+        "history_date",
+        tuple(
+            source.model.history.filter(id__in=source.order_by().values("pk"))
+            for source in sources
+        ),
+    )
 
 
 def last_changed(*sources: models.QuerySet) -> datetime | None:
-    """The latest change to any row of `sources` (content querysets), in one query.
-
-    Each source is the rows a page shows (already filtered for what the visitor may see);
-    their history records are read through a subquery, so the query count stays one
-    however many rows and kinds a page shows.
-    """
-    dates = [
-        source.model.history.filter(id__in=source.order_by().values("pk"))
-        .order_by()
-        .values_list("history_date", flat=True)
-        for source in sources
-    ]
-    if not dates:
-        return None
-    first, *rest = dates
-    latest = first.union(*rest, all=True).order_by("-history_date")[:1]
-    return next(iter(latest), None)
+    """When any row of `sources` last changed, read on its own (one query)."""
+    (latest,) = read_together(changed(*sources))
+    return latest
 
 
 # Each kind of content: its history's name field and the relation that carries its page.
@@ -163,12 +167,18 @@ def home_sources(*, drafts: bool) -> tuple[models.QuerySet, ...]:
     )
 
 
-def section_sources(section: Section, *, drafts: bool) -> tuple[models.QuerySet, ...]:
+def section_sources(slug: str, *, drafts: bool) -> tuple[models.QuerySet, ...]:
+    """A section's text, its lists and what its feature shows (known by the section's
+    address alone, so that it can be read with the section itself)."""
     return (
-        Section.objects.filter(pk=section.pk),
-        ContentList.objects.visible(drafts).filter(section=section),
-        ListItem.objects.visible(drafts).filter(content_list__section=section),
-        *feature_sources(section.feature, drafts=drafts),
+        Section.objects.visible(drafts).filter(slug=slug),
+        ContentList.objects.visible(drafts).filter(section__slug=slug),
+        ListItem.objects.visible(drafts).filter(content_list__section__slug=slug),
+        *(
+            rows.filter(Exists(Section.objects.filter(slug=slug, feature=feature)))
+            for feature in FEATURE_MODELS
+            for rows in feature_sources(feature, drafts=drafts)
+        ),
     )
 
 

@@ -37,6 +37,7 @@ from guide.models import (
     new_share_token,
 )
 from guide.pagecache import has_private_state, per_version
+from guide.together import read_together
 
 GUEST_SESSION_KEY = "guest"
 GUEST_SEEN_KEY = "guest_seen"  # the day the guest's visit was last written down
@@ -292,8 +293,11 @@ def notes_of(*, user: AbstractBaseUser, drafts: bool):
     return StageNote.objects.filter(user=user, stage__in=RoadmapStage.objects.visible(drafts))
 
 
-def notes_by_stage(*, user: AbstractBaseUser, drafts: bool) -> dict[int, str]:
-    return dict(notes_of(user=user, drafts=drafts).values_list("stage_id", "text"))
+def share_of(*, user: AbstractBaseUser):
+    """The learner's public progress link: a row or none."""
+    if not user.is_authenticated:
+        return ProgressShare.objects.none()
+    return ProgressShare.objects.filter(user=user)
 
 
 def export_notes(*, user: AbstractBaseUser, drafts: bool) -> list[dict]:
@@ -350,9 +354,7 @@ def share_progress(
 
 def export_share(*, user: AbstractBaseUser) -> dict | None:
     """The learner's public progress link, for their data export (None: off or a guest)."""
-    if not user.is_authenticated:
-        return None
-    share = ProgressShare.objects.filter(user=user).first()
+    share = share_of(user=user).first()
     if share is None:
         return None
     return {
@@ -367,30 +369,32 @@ def learner(request: HttpRequest, *, create: bool = False) -> Owner | None:
     return owner_of(user=request.user, session=request.session, create=create)
 
 
-def learner_progress(request: HttpRequest, *, drafts: bool, with_notes: bool = False):
-    """Every stage the learner sees with its items, and this learner's ticks on them.
+def learner_progress(request: HttpRequest, *, drafts: bool, notes: dict[int, str] | None = None):
+    """Every stage the learner sees with its items, and this learner's ticks on them (and
+    `notes`, their notes by stage, on the dashboard).
 
     The stages with their items are read once per content version (`per_version`); the
     ticks are the learner's own query, once per reading request. A visitor without a
     session who is reading has no ticks: their session is left unread, so the page is the
     same for all of them and can be cached whole.
     """
-    reading = request.method in {"GET", "HEAD"}
+    reading = request.method in {"GET", "HEAD"} and notes is None
     kept = request.__dict__.setdefault("_learner_progress", {})
-    if reading and (drafts, with_notes) in kept:
-        return kept[drafts, with_notes]
+    if reading and drafts in kept:
+        return kept[drafts]
     stages = per_version(
         request,
         f"roadmap:{int(drafts)}",
-        lambda: list(RoadmapStage.objects.visible(drafts).with_items(drafts, resources=True)),
+        lambda: read_together(
+            RoadmapStage.objects.visible(drafts).with_items(drafts, resources=True)
+        )[0],
     )
     if reading and not has_private_state(request):
         progress = roadmap_progress(owner=None, stages=stages)
     else:
-        notes = notes_by_stage(user=request.user, drafts=drafts) if with_notes else None
         progress = roadmap_progress(owner=learner(request), stages=stages, notes=notes)
     if reading:  # a write's page reads the ticks it made
-        kept[drafts, with_notes] = progress
+        kept[drafts] = progress
     return progress
 
 

@@ -7,20 +7,17 @@ whole): the canonical URL is built from the request's own host, nothing else fro
 """
 
 import re
-from collections.abc import Callable, Iterable
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import datetime
 from functools import cached_property
 
-from django.db.models import Model, QuerySet
+from django.db.models import Model
 from django.http import HttpRequest
 from django.templatetags.static import static
 from django.urls import reverse
 
 from guide import structured
-from guide.history import last_changed
-from guide.pagecache import per_version
-from guide.visibility import is_editor
 
 SITE_NAME = "ML Engineer Career Path"
 TITLE_LIMIT = 65  # search results show about 60 characters
@@ -77,20 +74,18 @@ class Crumb:
 
 @dataclass
 class PageMeta:
-    """A reading page's metadata. `sources` gives the rows it shows (for "Last updated"):
-    asked only when the whole page is rendered and the date is not kept for the content
-    version yet."""
+    """A reading page's metadata. `updated` is when what it shows last changed ("Last
+    updated"), which the view reads with the page's rows (`history.changed`)."""
 
     request: HttpRequest
     title: str
     description: str
     path: str  # the canonical path: no query string
     crumbs: list[Crumb] = field(default_factory=list)  # below home, the current page last
-    sources: Callable[[], tuple[QuerySet, ...]] | None = None  # built only when asked
     og_type: str = "website"
     extra_data: list[dict] = field(default_factory=list)  # JSON-LD beyond the breadcrumbs
     article: bool = False  # the page is a guide section: an Article with dateModified
-    known_updated: datetime | None = None  # when the view already knows it (no query)
+    updated: datetime | None = None
     # What an editor would change here: the row shown (its change page) or, on a list
     # page, the model listed (its change list); the editor banner links to it.
     edits: Model | type[Model] | None = None
@@ -115,15 +110,6 @@ class PageMeta:
     @cached_property
     def image(self) -> str:
         return self.request.build_absolute_uri(static(SITE_IMAGE))
-
-    @cached_property
-    def updated(self) -> datetime | None:
-        """When what the page shows last changed: worked out once per content version."""
-        if self.known_updated or not self.sources:
-            return self.known_updated
-        drafts = is_editor(self.request)
-        name = f"updated:{int(drafts)}:{self.path}"
-        return per_version(self.request, name, lambda: last_changed(*self.sources()))
 
     @property
     def image_width(self) -> int:

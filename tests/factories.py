@@ -57,11 +57,13 @@ VERSION = 1
 # The query that reads a visitor's session, unless the shared cache holds it (`cached_db`
 # sessions, with Redis).
 SESSION = 0 if settings.SESSION_READ_THROUGH_CACHE else 1
-# The query that dates a reading page's content ("Last updated"), from its history records.
-LAST_CHANGED = 1
-# The queries that read the roadmap a learner ticks off (the stages, their items with their
-# projects, the items' resources): the roadmap and stage pages, "Continue where you left off".
-ROADMAP_READ = 3
+# The query that reads the roadmap a learner ticks off (the stages, their items with their
+# projects, the items' resources, together): the roadmap and stage pages, the dashboard,
+# "Continue where you left off".
+ROADMAP_READ = 1
+# No reading or progress page costs any visitor, anonymous, guest or signed in, more than
+# this many queries with nothing kept (a cold cache), whatever the amount of content.
+MOST_QUERIES = 6
 
 _numbers = count(1000)
 

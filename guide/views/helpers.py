@@ -3,6 +3,7 @@ section that carries a page's text. (Reading pages' ETags: guide.pagecache.)"""
 
 from http import HTTPStatus
 
+from django.db.models import QuerySet
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django_htmx.middleware import HtmxDetails
@@ -29,6 +30,11 @@ def neighbours(rows: list, current) -> tuple:
     return previous, following
 
 
-def section_for(feature: str, *, drafts: bool) -> Section | None:
-    """The article section that carries a structured page's text."""
-    return Section.objects.visible(drafts).filter(feature=feature).first()
+def section_for(feature: str, *, drafts: bool) -> QuerySet:
+    """The article section that carries a structured page's text (a row or none), to read
+    with the page's other rows (guide.together)."""
+    return Section.objects.visible(drafts).filter(feature=feature)
+
+
+def first(rows: list):
+    return rows[0] if rows else None

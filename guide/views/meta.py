@@ -62,7 +62,7 @@ def changes(request: HttpRequest) -> HttpResponse:
             ),
             path=path,
             crumbs=[Crumb("What changed", path)],
-            known_updated=entries[0].date if entries else None,
+            updated=entries[0].date if entries else None,
         ),
     }
     return render(request, "guide/changes.html", context)

@@ -5,9 +5,10 @@ every queryset, form and search it uses: readers never see a draft.
 """
 
 from collections.abc import Callable
+from datetime import datetime
 from http import HTTPStatus
 
-from django.db.models import Model, Prefetch
+from django.db.models import Exists, Model, OuterRef, Prefetch, QuerySet
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.urls import reverse
@@ -38,7 +39,7 @@ from guide.models import (
 from guide.pagecache import reader_page
 from guide.search import search, suggestion
 from guide.seo import Crumb, PageMeta, describe, listing, page_title
-from guide.together import read_together
+from guide.together import Count, Reads, read_together
 from guide.views.helpers import HtmxHttpRequest, neighbours, section_for
 from guide.visibility import is_editor
 
@@ -53,7 +54,8 @@ def feature_context(feature: str, *, drafts: bool) -> dict:
         case Section.Feature.SKILLS:
             return {"categories": Skill.objects.visible(drafts).by_category(drafts=drafts)}
         case Section.Feature.ROADMAP:
-            return {"stages": RoadmapStage.objects.visible(drafts).with_items(drafts)}
+            (stages,) = read_together(RoadmapStage.objects.visible(drafts).with_items(drafts))
+            return {"stages": stages}
         case Section.Feature.CAREER:
             return {"levels": CareerLevel.objects.visible(drafts)}
         case Section.Feature.SALARIES:
@@ -67,11 +69,13 @@ def feature_context(feature: str, *, drafts: bool) -> dict:
 @reader_page
 def home(request: HttpRequest) -> HttpResponse:
     drafts = is_editor(request)
-    sections, skills, bands, stages = read_together(
+    sections, skills, bands, stages, project_count, updated = read_together(
         Section.objects.visible(drafts),
         Skill.objects.visible(drafts),
         SalaryBand.objects.visible(drafts),
         RoadmapStage.objects.visible(drafts).with_item_count(drafts),
+        Count(PortfolioProject.objects.visible(drafts)),
+        history.changed(*history.home_sources(drafts=drafts)),
     )
     introduction = sections[0] if sections else None
     intro_lead, intro_rest = first_paragraph(introduction.body if introduction else "")
@@ -92,13 +96,13 @@ def home(request: HttpRequest) -> HttpResponse:
         "intro_rest": intro_rest,
         "sections": sections[1:],
         "stages": stages,
-        "project_count": PortfolioProject.objects.visible(drafts).count(),
+        "project_count": project_count,
         "page": PageMeta(
             request,
             title=HOME_TITLE,
             description=description,
             path=path,
-            sources=lambda: history.home_sources(drafts=drafts),
+            updated=updated,
             extra_data=[occupation],
             edits=introduction or Section,
         ),
@@ -116,9 +120,10 @@ def first_paragraph(markdown_text: str) -> tuple[str, str]:
 @reader_page
 def section(request: HttpRequest, slug: str) -> HttpResponse:
     drafts = is_editor(request)
-    sections, lists = read_together(
+    sections, lists, updated = read_together(
         Section.objects.visible(drafts),
         ContentList.objects.visible(drafts).filter(section__slug=slug).with_items(drafts),
+        history.changed(*history.section_sources(slug, drafts=drafts)),
     )
     current = next((row for row in sections if row.slug == slug), None)
     if current is None:
@@ -140,7 +145,7 @@ def section(request: HttpRequest, slug: str) -> HttpResponse:
             Crumb("Guide", f"{reverse('guide:home')}#contents"),
             Crumb(current.title, current.get_absolute_url()),
         ],
-        sources=lambda: history.section_sources(current, drafts=drafts),
+        updated=updated,
         og_type="article",
         article=True,
         edits=current,
@@ -163,7 +168,7 @@ def list_page(
     request: HttpRequest,
     name: str,
     description: str,
-    sources: Callable[[], tuple],
+    updated: datetime | None,
     *,
     edits: type[Model],
     crumb: str = "",
@@ -176,7 +181,7 @@ def list_page(
         description=description,
         path=request.path,
         crumbs=[Crumb(crumb or name, request.path)],
-        sources=sources,
+        updated=updated,
         edits=edits,
     )
 
@@ -191,33 +196,41 @@ def render_filtered(
     template: str,
     form: FilterForm,
     *,
+    reads: Reads,
     noun: str,
     results: Callable[..., dict],
-    page: Callable[[dict], PageMeta],
+    page: Callable[[dict, datetime | None], PageMeta],
+    sources: Callable[[], tuple[QuerySet, ...]] | None = None,
     partial: str = "results",
-    **context,
+    **shown: Callable[[], object],
 ) -> HttpResponse:
     """Render a page with a filter form: the results region alone for htmx requests.
 
     `results(**filters)` gives the results' context, with their `count`; it is asked only
     for valid filters. Invalid filters answer 400 with the form's messages, in the page or
     the region. A history restore is never answered with the fragment: it needs the page.
-    `page(context)` gives the whole page's metadata (a region needs none).
+    `page(context, updated)` gives the whole page's metadata (a region needs none), with
+    when the rows it shows (`sources`) last changed.
+
+    The form's choices, what `shown` asks for (each a read from `reads`) and that date are
+    read together, in one query (guide.together).
     """
     region = request.htmx and not request.htmx.history_restore_request
     if region:
         template = f"{template}#{partial}"
+    updated = reads.later(history.changed(*sources())) if sources and not region else None
     valid = form.is_valid()
-    context |= {
+    context = {
         "form": form,
         "active_filters": form.active_filters(),
         "noun": noun,
         "count": None,
         "filtered": bool(form.filters()),
         **(results(**form.filters()) if valid else {}),
+        **{name: read() for name, read in shown.items()},
     }
     if not region:
-        context["page"] = page(context)
+        context["page"] = page(context, updated() if updated else None)
     status = HTTPStatus.OK if valid else HTTPStatus.BAD_REQUEST
     return render(request, template, context, status=status)
 
@@ -225,6 +238,7 @@ def render_filtered(
 @filtered_page
 def skills(request: HtmxHttpRequest) -> HttpResponse:
     drafts = is_editor(request)
+    reads = Reads()
 
     def results(**filters) -> dict:
         shown = Skill.objects.visible(drafts).filtered(**filters).by_category(drafts=drafts)
@@ -236,10 +250,11 @@ def skills(request: HtmxHttpRequest) -> HttpResponse:
     return render_filtered(
         request,
         "guide/skills.html",
-        SkillFilterForm(request.GET, drafts=drafts),
+        SkillFilterForm(request.GET, drafts=drafts, reads=reads),
+        reads=reads,
         noun="skill",
         results=results,
-        page=lambda context: list_page(
+        page=lambda context, updated: list_page(
             request,
             "Skills",
             listing(
@@ -247,16 +262,18 @@ def skills(request: HtmxHttpRequest) -> HttpResponse:
                 (category.name for category in context.get("categories", [])),
                 separator=", ",
             ),
-            lambda: history.list_page_sources(Section.Feature.SKILLS, drafts=drafts),
+            updated,
             edits=Skill,
         ),
-        section=section_for(Section.Feature.SKILLS, drafts=drafts),
+        sources=lambda: history.list_page_sources(Section.Feature.SKILLS, drafts=drafts),
+        section=reads.one(section_for(Section.Feature.SKILLS, drafts=drafts)),
     )
 
 
 @filtered_page
 def projects(request: HtmxHttpRequest) -> HttpResponse:
     drafts = is_editor(request)
+    reads = Reads()
     visible_projects = PortfolioProject.objects.visible(drafts)
 
     def results(**filters) -> dict:
@@ -269,10 +286,11 @@ def projects(request: HtmxHttpRequest) -> HttpResponse:
     return render_filtered(
         request,
         "guide/projects.html",
-        ProjectFilterForm(request.GET, drafts=drafts),
+        ProjectFilterForm(request.GET, drafts=drafts, reads=reads),
+        reads=reads,
         noun="project",
         results=results,
-        page=lambda context: list_page(
+        page=lambda context, updated: list_page(
             request,
             "Portfolio projects",
             listing(
@@ -280,21 +298,28 @@ def projects(request: HtmxHttpRequest) -> HttpResponse:
                 (project.title for project in context.get("projects", [])),
                 separator="; ",
             ),
-            lambda: history.projects_sources(drafts=drafts),
+            updated,
             edits=PortfolioProject,
             crumb="Projects",
         ),
-        stage=RoadmapStage.objects.visible(drafts)
-        .filter(
-            items__in=ChecklistItem.objects.visible(drafts), items__project__in=visible_projects
-        )
-        .first(),
+        sources=lambda: history.projects_sources(drafts=drafts),
+        # The stage whose items are the projects.
+        stage=reads.one(
+            RoadmapStage.objects.visible(drafts).filter(
+                Exists(
+                    ChecklistItem.objects.visible(drafts).filter(
+                        stage=OuterRef("pk"), project__in=visible_projects
+                    )
+                )
+            )
+        ),
     )
 
 
 @filtered_page
 def career(request: HtmxHttpRequest) -> HttpResponse:
     drafts = is_editor(request)
+    reads = Reads()
 
     def results(**filters) -> dict:
         levels = list(CareerLevel.objects.visible(drafts).filtered(**filters))
@@ -303,10 +328,11 @@ def career(request: HtmxHttpRequest) -> HttpResponse:
     return render_filtered(
         request,
         "guide/career.html",
-        CareerFilterForm(request.GET, drafts=drafts),
+        CareerFilterForm(request.GET, drafts=drafts, reads=reads),
+        reads=reads,
         noun="career level",
         results=results,
-        page=lambda context: list_page(
+        page=lambda context, updated: list_page(
             request,
             "Career progression",
             listing(
@@ -314,17 +340,19 @@ def career(request: HtmxHttpRequest) -> HttpResponse:
                 (f"{level.title} ({level.experience})" for level in context.get("levels", [])),
                 separator="; ",
             ),
-            lambda: history.list_page_sources(Section.Feature.CAREER, drafts=drafts),
+            updated,
             edits=CareerLevel,
             crumb="Career",
         ),
-        section=section_for(Section.Feature.CAREER, drafts=drafts),
+        sources=lambda: history.list_page_sources(Section.Feature.CAREER, drafts=drafts),
+        section=reads.one(section_for(Section.Feature.CAREER, drafts=drafts)),
     )
 
 
 @filtered_page
 def salaries(request: HtmxHttpRequest) -> HttpResponse:
     drafts = is_editor(request)
+    reads = Reads()
 
     def results(**filters) -> dict:
         every_band = SalaryBand.objects.visible(drafts)
@@ -341,10 +369,11 @@ def salaries(request: HtmxHttpRequest) -> HttpResponse:
     return render_filtered(
         request,
         "guide/salaries.html",
-        SalaryFilterForm(request.GET, drafts=drafts),
+        SalaryFilterForm(request.GET, drafts=drafts, reads=reads),
+        reads=reads,
         noun="salary band",
         results=results,
-        page=lambda context: list_page(
+        page=lambda context, updated: list_page(
             request,
             "Salaries",
             listing(
@@ -352,16 +381,18 @@ def salaries(request: HtmxHttpRequest) -> HttpResponse:
                 (f"{band.level} {band.range_label}" for band in context.get("bands", [])),
                 separator="; ",
             ),
-            lambda: history.list_page_sources(Section.Feature.SALARIES, drafts=drafts),
+            updated,
             edits=SalaryBand,
         ),
-        section=section_for(Section.Feature.SALARIES, drafts=drafts),
+        sources=lambda: history.list_page_sources(Section.Feature.SALARIES, drafts=drafts),
+        section=reads.one(section_for(Section.Feature.SALARIES, drafts=drafts)),
     )
 
 
 @filtered_page
 def certifications(request: HtmxHttpRequest) -> HttpResponse:
     drafts = is_editor(request)
+    reads = Reads()
 
     def results(**filters) -> dict:
         rows = Certification.objects.visible(drafts).filtered(**filters)
@@ -371,10 +402,11 @@ def certifications(request: HtmxHttpRequest) -> HttpResponse:
     return render_filtered(
         request,
         "guide/certifications.html",
-        CertificationFilterForm(request.GET, drafts=drafts),
+        CertificationFilterForm(request.GET, drafts=drafts, reads=reads),
+        reads=reads,
         noun="certification",
         results=results,
-        page=lambda context: list_page(
+        page=lambda context, updated: list_page(
             request,
             "Certifications",
             listing(
@@ -382,16 +414,18 @@ def certifications(request: HtmxHttpRequest) -> HttpResponse:
                 (row.name for row in context.get("certifications", [])),
                 separator="; ",
             ),
-            lambda: history.list_page_sources(Section.Feature.CERTIFICATIONS, drafts=drafts),
+            updated,
             edits=Certification,
         ),
-        section=section_for(Section.Feature.CERTIFICATIONS, drafts=drafts),
+        sources=lambda: history.list_page_sources(Section.Feature.CERTIFICATIONS, drafts=drafts),
+        section=reads.one(section_for(Section.Feature.CERTIFICATIONS, drafts=drafts)),
     )
 
 
 @filtered_page
 def search_page(request: HtmxHttpRequest) -> HttpResponse:
     drafts = is_editor(request)
+    reads = Reads()
 
     def results(q: str = "") -> dict:
         hits = search(q, drafts=drafts)
@@ -410,9 +444,10 @@ def search_page(request: HtmxHttpRequest) -> HttpResponse:
         request,
         "guide/search.html",
         SearchForm(request.GET, drafts=drafts),
+        reads=reads,
         noun="result",
         results=results,
-        page=lambda context: PageMeta(
+        page=lambda context, updated: PageMeta(
             request,
             title=page_title(f"Search: {context['query']}" if context.get("query") else "Search"),
             description=(

@@ -28,7 +28,8 @@ from guide.markdown import plain_text
 from guide.models import ChecklistItem, ProgressShare, RoadmapStage, Section, Skill
 from guide.pagecache import reader_page
 from guide.seo import Crumb, PageMeta, describe, listing, page_title
-from guide.views.helpers import HtmxHttpRequest, bad_request, neighbours, section_for
+from guide.together import read_together
+from guide.views.helpers import HtmxHttpRequest, bad_request, first, neighbours, section_for
 from guide.visibility import is_editor
 
 
@@ -44,8 +45,12 @@ def roadmap(request: HtmxHttpRequest) -> HttpResponse:
     drafts = is_editor(request)
     progress = rules.learner_progress(request, drafts=drafts)
     stages = [entry.stage for entry in progress.stages]
+    section, updated = read_together(
+        section_for(Section.Feature.ROADMAP, drafts=drafts),
+        history.changed(*history.list_page_sources(Section.Feature.ROADMAP, drafts=drafts)),
+    )
     context = {
-        "section": section_for(Section.Feature.ROADMAP, drafts=drafts),
+        "section": first(section),
         "progress": progress,
         "next_item": progress.continue_at,
         "back_to": request.path,
@@ -58,7 +63,7 @@ def roadmap(request: HtmxHttpRequest) -> HttpResponse:
             ),
             path=request.path,
             crumbs=[Crumb("Roadmap", request.path)],
-            sources=lambda: history.list_page_sources(Section.Feature.ROADMAP, drafts=drafts),
+            updated=updated,
             edits=RoadmapStage,
         ),
     }
@@ -74,11 +79,15 @@ def stage(request: HtmxHttpRequest, slug: str) -> HttpResponse:
     if entry is None:
         raise Http404("No roadmap stage with that address.")
     previous, following = neighbours(stages, entry.stage)
+    skills, updated = read_together(
+        Skill.objects.visible(drafts).filter(stages=entry.stage),
+        history.changed(*history.stage_sources(entry.stage, drafts=drafts)),
+    )
     context = {
         "stage": entry.stage,
         "entry": entry,
         "progress": progress,
-        "skills": Skill.objects.visible(drafts).filter(stages=entry.stage),
+        "skills": skills,
         "back_to": request.path,
         "previous": previous,
         "next": following,
@@ -91,7 +100,7 @@ def stage(request: HtmxHttpRequest, slug: str) -> HttpResponse:
                 Crumb("Roadmap", reverse("guide:roadmap")),
                 Crumb(f"Stage {entry.stage.number}", entry.stage.get_absolute_url()),
             ],
-            sources=lambda: history.stage_sources(entry.stage, drafts=drafts),
+            updated=updated,
             og_type="article",
             edits=entry.stage,
         ),
@@ -187,10 +196,13 @@ def dashboard(request: HtmxHttpRequest) -> HttpResponse:
 
 
 def dashboard_context(request: HtmxHttpRequest) -> dict:
-    progress = rules.learner_progress(request, drafts=is_editor(request), with_notes=True)
-    share = None
-    if request.user.is_authenticated:
-        share = ProgressShare.objects.filter(user=request.user).first()
+    drafts = is_editor(request)
+    notes, shares = read_together(
+        rules.notes_of(user=request.user, drafts=drafts), rules.share_of(user=request.user)
+    )
+    notes = {note.stage_id: note.text for note in notes}
+    progress = rules.learner_progress(request, drafts=drafts, notes=notes)
+    share = first(shares)
     return {
         "progress": progress,
         "note_max_length": NoteForm.base_fields["text"].max_length,
@@ -224,7 +236,7 @@ def shared_progress(request: HtmxHttpRequest, token: str) -> HttpResponse:
     their notes, email or username. Never cached: a new tick shows at once, and a link
     turned off or replaced answers 404 on the next request."""
     share = get_object_or_404(ProgressShare, token=token)
-    stages = list(RoadmapStage.objects.published().with_items(drafts=False))
+    (stages,) = read_together(RoadmapStage.objects.published().with_items(drafts=False))
     context = {
         "learner_name": share.display_name or "A learner",
         "progress": rules.roadmap_progress(owner={"user_id": share.user_id}, stages=stages),
@@ -288,7 +300,7 @@ def reset(request: HtmxHttpRequest) -> HttpResponse:
 
 
 def export_rows(request: HtmxHttpRequest, *, drafts: bool) -> list[dict]:
-    stages = list(RoadmapStage.objects.visible(drafts).with_items(drafts))
+    (stages,) = read_together(RoadmapStage.objects.visible(drafts).with_items(drafts))
     return rules.export_rows(owner=rules.learner(request), stages=stages)
 
 
