@@ -20,6 +20,7 @@ from django.urls import reverse
 from django.utils import timezone
 from simple_history.models import HistoricalRecords
 
+from guide.together import read_together
 from guide.words import words_q
 
 SLUG_HELP = (
@@ -112,11 +113,12 @@ class SkillQuerySet(ContentQuerySet):
 
     def by_category(self, *, drafts: bool) -> list["SkillCategory"]:
         """The categories of these skills in order, each with `shown_skills`, its skills
-        among these with their stages: two queries, however many categories."""
+        among these with their stages: one query, however many categories."""
         stages = models.Prefetch("stages", RoadmapStage.objects.visible(drafts))
         skills = self.select_related("category").prefetch_related(stages)
         categories = {}
-        for skill in skills.order_by("category__position", "position"):
+        (skills,) = read_together(skills.order_by("category__position", "position"))
+        for skill in skills:
             category = categories.setdefault(skill.category_id, skill.category)
             category.__dict__.setdefault("shown_skills", []).append(skill)
         return list(categories.values())
@@ -124,12 +126,16 @@ class SkillQuerySet(ContentQuerySet):
 
 class PortfolioProjectQuerySet(ContentQuerySet):
     def filtered(self, *, area=None, skill=None):
+        """The projects that use a skill of `area`, and `skill` (each project once)."""
         rows = self
+        uses = PortfolioProject.skills.through.objects.filter(
+            portfolioproject=models.OuterRef("pk")
+        )
         if area:
-            rows = rows.filter(skills__category=area)
+            rows = rows.filter(models.Exists(uses.filter(skill__category=area)))
         if skill:
-            rows = rows.filter(skills=skill)
-        return rows.distinct() if area or skill else rows
+            rows = rows.filter(models.Exists(uses.filter(skill=skill)))
+        return rows
 
 
 class CareerLevelQuerySet(ContentQuerySet):

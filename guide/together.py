@@ -5,10 +5,11 @@ and stages; a filter form's choices and the section that carries the page's text
 them together: one UNION ALL, each of whose rows says which part it belongs to, its place
 in that part's order, and its fields as one JSON object, which becomes a model instance
 again. What a queryset joins with `select_related` (a `FilteredRelation` too) comes nested
-in its row's object, and its annotations come with it. What it prefetches through a
-one-to-many relation (a stage's items, and their resources) is read in the same query,
-its rows limited to the parent rows by a subquery; any other prefetch is made after, as
-iterating the queryset would (a query per relation).
+in its row's object, and its annotations come with it. What it prefetches through one
+relation, one-to-many (a stage's items, and their resources) or many-to-many (a skill's
+stages), is read in the same query, its rows limited to the parent rows by a subquery;
+any other prefetch is made after, as iterating the queryset would (a query per
+relation).
 
 A part may also be a figure: how many rows a queryset has (`Count`), or the greatest value
 of a field among the rows of some querysets (`Most`, e.g. when what a page shows last
@@ -28,6 +29,7 @@ from django.db.models import (
     F,
     Func,
     IntegerField,
+    ManyToManyField,
     ManyToOneRel,
     Model,
     Prefetch,
@@ -102,12 +104,12 @@ def as_python(field, value):
 
 @dataclass
 class Node:
-    """A queryset to read; the one-to-many prefetches read with it (each with the queryset
-    it prefetches); those made after it."""
+    """A queryset to read; the prefetches read with it (each with the queryset it
+    prefetches); those made after it."""
 
     rows: QuerySet
     index: int = 0
-    children: list[tuple[ManyToOneRel, QuerySet | None, "Node"]] = field(default_factory=list)
+    children: list[tuple["Link", QuerySet | None, "Node"]] = field(default_factory=list)
     after: list = field(default_factory=list)
 
 
@@ -158,59 +160,96 @@ def add(reader, readers: list) -> int:
 
 
 def plan(rows: QuerySet, readers: list) -> int:
-    """Add `rows` and the one-to-many prefetches it makes to what is read; its index."""
+    """Add `rows` and the prefetches it makes through one relation to what is read; its
+    index."""
     if rows.query.is_sliced or rows.query.distinct:
         raise ValueError(f"{rows.model.__name__} rows that are sliced or distinct")
     node = Node(rows.prefetch_related(None))
     node.index = add(node, readers)
     for lookup in rows._prefetch_related_lookups:
-        rel = one_to_many(rows.model, lookup)
-        if rel is None:
+        link = link_of(rows.model, lookup)
+        if link is None:
             node.after.append(lookup)
             continue
         prefetched = lookup.queryset if isinstance(lookup, Prefetch) else None
-        children = (
-            prefetched if prefetched is not None else rel.related_model._default_manager.all()
-        )
-        parents = node.rows.order_by().values(rel.field_name)
-        child = plan(children.filter(**{f"{rel.field.name}__in": parents}), readers)
-        node.children.append((rel, prefetched, readers[child]))
+        children = prefetched if prefetched is not None else link.model._default_manager.all()
+        child = plan(link.children(children, node.rows.order_by()), readers)
+        node.children.append((link, prefetched, readers[child]))
     return node.index
 
 
-def one_to_many(model: type[Model], lookup) -> ManyToOneRel | None:
-    """The relation a prefetch follows, where it is one-to-many and one step, kept under
-    its own name; None for any other prefetch."""
+@dataclass(frozen=True)
+class Link:
+    """How the rows a prefetch reads are matched to their parents: the child's attribute
+    that names its parent (`child_key`), the parent's that it names (`parent_key`)."""
+
+    model: type[Model]  # the child rows'
+    accessor: str  # the parent's related manager
+    child_key: str
+    parent_key: str
+    relation: str  # from the child rows to their parents (many-to-many: annotated)
+    foreign_key: object = None  # one-to-many: the child's field, set to the parent
+
+    def children(self, rows: QuerySet, parents: QuerySet) -> QuerySet:
+        """`rows` limited to those of `parents` (a subquery)."""
+        if self.foreign_key is not None:
+            return rows.filter(**{f"{self.relation}__in": parents.values(self.parent_key)})
+        # A row for each pair (a child with two parents comes twice, as Django's does).
+        rows = rows.annotate(**{self.child_key: F(f"{self.relation}__pk")})
+        return rows.filter(**{f"{self.child_key}__in": parents.values("pk")})
+
+
+def link_of(model: type[Model], lookup) -> Link | None:
+    """How a prefetch's rows come with their parents', where it follows one relation
+    (one-to-many, or many-to-many declared on `model`) and keeps them under its name;
+    None for any other prefetch."""
     name = lookup.prefetch_through if isinstance(lookup, Prefetch) else lookup
     if "__" in name or (isinstance(lookup, Prefetch) and lookup.to_attr):
         return None
     try:
-        rel = model._meta.get_field(name)
+        field = model._meta.get_field(name)
     except FieldDoesNotExist:
         return None
-    return rel if isinstance(rel, ManyToOneRel) and rel.one_to_many else None
+    if isinstance(field, ManyToOneRel) and field.one_to_many:
+        return Link(
+            model=field.related_model,
+            accessor=field.get_accessor_name(),
+            child_key=field.field.attname,
+            parent_key=field.get_related_field().attname,
+            relation=field.field.name,
+            foreign_key=field.field,
+        )
+    if isinstance(field, ManyToManyField):
+        return Link(
+            model=field.related_model,
+            accessor=field.name,
+            child_key="together_parent",
+            parent_key=model._meta.pk.attname,
+            relation=field.related_query_name(),
+        )
+    return None
 
 
 def attach(node: Node, found: list[list]) -> None:
     """Give each parent row its children as `prefetch_related` does: the related manager
-    answers from them, and each child knows its parent."""
-    for rel, prefetched, child in node.children:
+    answers from them, and a one-to-many child knows its parent."""
+    for link, prefetched, child in node.children:
         by_parent = defaultdict(list)
         for row in found[child.index]:
-            by_parent[getattr(row, rel.field.attname)].append(row)
-        key = rel.get_related_field().attname
+            by_parent[getattr(row, link.child_key)].append(row)
         for parent in found[node.index]:
-            rows = by_parent.get(getattr(parent, key), [])
-            for row in rows:
-                rel.field.set_cached_value(row, parent)
-            manager = getattr(parent, rel.get_accessor_name())
+            rows = by_parent.get(getattr(parent, link.parent_key), [])
+            if link.foreign_key is not None:
+                for row in rows:
+                    link.foreign_key.set_cached_value(row, parent)
+            manager = getattr(parent, link.accessor)
             if prefetched is not None:
                 related = manager._apply_rel_filters(prefetched._chain())
             else:
                 related = manager.get_queryset()
             related._result_cache = rows
             related._prefetch_done = True
-            parent.__dict__.setdefault("_prefetched_objects_cache", {})[rel.cache_name] = related
+            parent.__dict__.setdefault("_prefetched_objects_cache", {})[link.accessor] = related
 
 
 def rows_query(rows: QuerySet, index: int) -> QuerySet:

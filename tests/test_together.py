@@ -134,17 +134,44 @@ def test_the_roadmap_with_its_items_their_shown_projects_and_resources_is_one_qu
     assert any(project is not None for project in shown.values())
 
 
-def test_what_a_queryset_prefetches_through_many_to_many_is_prefetched_after(
+def test_what_a_queryset_prefetches_many_to_many_comes_in_the_same_query(
     content, django_assert_num_queries
 ):
+    RoadmapStage.objects.filter(number=6).update(published=False)
+    pandas = Skill.objects.get(slug="pandas")
+    pandas.stages.add(*RoadmapStage.objects.filter(number__in=[4, 5]))
     skills = Skill.objects.visible(False).prefetch_related(
         Prefetch("stages", RoadmapStage.objects.visible(False))
     )
-    with django_assert_num_queries(2):
-        (found,) = read_together(skills)
+    projects = PortfolioProject.objects.prefetch_related("skills")
+    with django_assert_num_queries(1):
+        found, found_projects = read_together(skills, projects)
     with django_assert_num_queries(0):
         stages = [[stage.number for stage in skill.stages.all()] for skill in found]
+        project_skills = [[skill.slug for skill in row.skills.all()] for row in found_projects]
     assert stages == [[stage.number for stage in skill.stages.all()] for skill in skills]
+    assert project_skills == [[skill.slug for skill in row.skills.all()] for row in projects]
+    assert [skill.stages.all() for skill in found if skill == pandas][0].count() == 3
+    assert 6 not in sum(stages, [])
+    # The related manager still filters by its parent when asked for more.
+    assert list(found[0].stages.filter(number__lte=6)) == list(
+        RoadmapStage.objects.filter(skills=found[0], number__lte=6)
+    )
+
+
+def test_a_prefetch_through_several_relations_is_made_after(content, django_assert_num_queries):
+    stages = RoadmapStage.objects.prefetch_related("items__resources")
+    with django_assert_num_queries(3):
+        (found,) = read_together(stages)
+    with django_assert_num_queries(0):
+        resources = [
+            [resource.slug for item in stage.items.all() for resource in item.resources.all()]
+            for stage in found
+        ]
+    assert resources == [
+        [resource.slug for item in stage.items.all() for resource in item.resources.all()]
+        for stage in stages
+    ]
 
 
 def test_figures_come_with_the_rows(content, django_assert_num_queries):

@@ -40,23 +40,23 @@ def stage(slug: str) -> str:
 # variants. Each reads the content version (VERSION). Rows of several kinds, figures (a
 # count) and the date of what the page shows ("Last updated", from the history records)
 # are read in one query (guide.together), and so are the rows a queryset prefetches
-# through a one-to-many relation; a many-to-many prefetch costs a query of its own.
+# (a stage's items, a skill's stages).
 # Filters cost no query of their own: the chosen rows are among the choices.
 QUERY_BUDGETS = {
     # Sections, structured data (the occupation's skills and salary bands), stages with
     # their item counts, the projects counted, the date: together.
     HOME: 1 + VERSION,
     ROADMAP: ROADMAP_READ + 1 + VERSION,  # and its section's text with the date
-    # The choices with the section's text and the date, the skills with their categories,
-    # their stages.
-    SKILLS: 3 + VERSION,
-    f"{SKILLS}?category=mlops": 3 + VERSION,
-    f"{SKILLS}?stage=4": 3 + VERSION,
-    f"{SKILLS}?category=mlops&stage=6&q=docker": 3 + VERSION,
-    # The choices with the projects' stage and the date, the projects, their skills.
-    PROJECTS: 3 + VERSION,
-    f"{PROJECTS}?skill=convolutional-neural-networks": 3 + VERSION,
-    f"{PROJECTS}?area=deep-learning": 3 + VERSION,
+    # The choices with the section's text and the date, the skills with their categories
+    # and stages.
+    SKILLS: 2 + VERSION,
+    f"{SKILLS}?category=mlops": 2 + VERSION,
+    f"{SKILLS}?stage=4": 2 + VERSION,
+    f"{SKILLS}?category=mlops&stage=6&q=docker": 2 + VERSION,
+    # The choices with the projects' stage and the date, the projects with their skills.
+    PROJECTS: 2 + VERSION,
+    f"{PROJECTS}?skill=convolutional-neural-networks": 2 + VERSION,
+    f"{PROJECTS}?area=deep-learning": 2 + VERSION,
     CAREER: 2 + VERSION,  # the choices with the section's text and the date, the levels
     f"{CAREER}?years=5": 2 + VERSION,
     SALARIES: 2 + VERSION,  # the same, then the bands (with the chart's axis)
@@ -72,7 +72,7 @@ QUERY_BUDGETS = {
     section("what-is-a-machine-learning-engineer"): 1 + VERSION,
     section("why-machine-learning-engineering-is-in-demand"): 1 + VERSION,
     section("what-does-a-machine-learning-engineer-do"): 1 + VERSION,
-    section("essential-skills"): 1 + 2 + VERSION,  # skills, their stages
+    section("essential-skills"): 1 + 1 + VERSION,  # the skills with their stages
     section("career-roadmap"): 1 + ROADMAP_READ + VERSION,  # the stages with their items
     section("career-progression"): 1 + 1 + VERSION,
     section("salary-expectations"): 1 + 1 + VERSION,

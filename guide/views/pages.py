@@ -277,10 +277,11 @@ def projects(request: HtmxHttpRequest) -> HttpResponse:
     visible_projects = PortfolioProject.objects.visible(drafts)
 
     def results(**filters) -> dict:
-        rows = visible_projects.filtered(**filters).prefetch_related(
-            Prefetch("skills", Skill.objects.visible(drafts))
+        (rows,) = read_together(
+            visible_projects.filtered(**filters).prefetch_related(
+                Prefetch("skills", Skill.objects.visible(drafts))
+            )
         )
-        rows = list(rows)
         return {"projects": rows, "count": len(rows)}
 
     return render_filtered(
