@@ -1,11 +1,14 @@
 import pytest
 from django.db.models import Prefetch
 
+from guide import progress as rules
 from guide.models import (
     ChecklistItem,
+    Completion,
     ContentList,
     ListItem,
     PortfolioProject,
+    ProgressShare,
     Provider,
     Resource,
     RoadmapStage,
@@ -223,3 +226,14 @@ def test_nothing_to_read_reads_nothing(db, django_assert_num_queries):
 def test_rows_it_could_not_give_back_as_they_are_are_refused(db, rows):
     with pytest.raises(ValueError, match="sliced or distinct"):
         read_together(rows)
+
+
+def test_dates_come_back_as_the_database_gives_them(content, ada):
+    share = rules.share_progress(user=ada, enabled=True, display_name="Ada")
+    Completion.objects.create(
+        user=ada, item=ChecklistItem.objects.first(), completed_at=share.created_at
+    )
+    shares, ticks = read_together(ProgressShare.objects.filter(user=ada), Completion.objects.all())
+    assert fields(shares[0]) == fields(ProgressShare.objects.get(user=ada))
+    assert fields(ticks[0]) == fields(Completion.objects.get())
+    assert shares[0].created_at.tzinfo is not None
