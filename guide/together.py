@@ -27,6 +27,7 @@ from django.core.exceptions import FieldDoesNotExist
 from django.db import OperationalError
 from django.db.models import (
     F,
+    ForeignKey,
     Func,
     IntegerField,
     ManyToManyField,
@@ -133,16 +134,15 @@ def read_together(*parts: Part) -> list:
             [rows_query(reader.rows, index)] if isinstance(reader, Node) else reader.queries(index)
         )
     ]
-    if not queries:
-        return []
-    first, *rest = queries
-    combined = first.union(*rest, all=True) if rest else first
     found: list[list] = [[] for _ in readers]
-    for index, _, data in combined.order_by("together_index", "together_place"):
-        reader = readers[index]
-        found[index].append(
-            instance_of(reader.rows, data) if isinstance(reader, Node) else data["value"]
-        )
+    if queries:
+        first, *rest = queries
+        combined = first.union(*rest, all=True) if rest else first
+        for index, _, data in combined.order_by("together_index", "together_place"):
+            reader = readers[index]
+            found[index].append(
+                instance_of(reader.rows, data) if isinstance(reader, Node) else data["value"]
+            )
     nodes = [reader for reader in readers if isinstance(reader, Node)]
     for node in nodes:
         attach(node, found)
@@ -162,20 +162,26 @@ def add(reader, readers: list) -> int:
 def plan(rows: QuerySet, readers: list) -> int:
     """Add `rows` and the prefetches it makes through one relation to what is read; its
     index."""
-    if rows.query.is_sliced or rows.query.distinct:
+    if not whole(rows):
         raise ValueError(f"{rows.model.__name__} rows that are sliced or distinct")
     node = Node(rows.prefetch_related(None))
     node.index = add(node, readers)
     for lookup in rows._prefetch_related_lookups:
         link = link_of(rows.model, lookup)
-        if link is None:
+        prefetched = lookup.queryset if isinstance(lookup, Prefetch) else None
+        if link is None or (prefetched is not None and not whole(prefetched)):
             node.after.append(lookup)
             continue
-        prefetched = lookup.queryset if isinstance(lookup, Prefetch) else None
         children = prefetched if prefetched is not None else link.model._default_manager.all()
         child = plan(link.children(children, node.rows.order_by()), readers)
         node.children.append((link, prefetched, readers[child]))
     return node.index
+
+
+def whole(rows: QuerySet) -> bool:
+    """Whether the rows can come back as the queryset would give them: not sliced, not
+    distinct."""
+    return not (rows.query.is_sliced or rows.query.distinct)
 
 
 @dataclass(frozen=True)
@@ -188,7 +194,7 @@ class Link:
     child_key: str
     parent_key: str
     relation: str  # from the child rows to their parents (many-to-many: annotated)
-    foreign_key: object = None  # one-to-many: the child's field, set to the parent
+    foreign_key: ForeignKey | None = None  # one-to-many: the child's, set to the parent
 
     def children(self, rows: QuerySet, parents: QuerySet) -> QuerySet:
         """`rows` limited to those of `parents` (a subquery)."""

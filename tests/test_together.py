@@ -237,3 +237,18 @@ def test_dates_come_back_as_the_database_gives_them(content, ada):
     assert fields(shares[0]) == fields(ProgressShare.objects.get(user=ada))
     assert fields(ticks[0]) == fields(Completion.objects.get())
     assert shares[0].created_at.tzinfo is not None
+
+
+def test_a_prefetch_it_could_not_read_whole_is_made_after(content, django_assert_num_queries):
+    items = Prefetch("items", ChecklistItem.objects.filter(resources__isnull=False).distinct())
+    stages = RoadmapStage.objects.prefetch_related(items)
+    with django_assert_num_queries(2):
+        (found,) = read_together(stages)
+    with django_assert_num_queries(0):
+        read = [[item.slug for item in stage.items.all()] for stage in found]
+    assert read == [[item.slug for item in stage.items.all()] for stage in stages]
+
+
+def test_a_figure_of_no_rows_at_all_asks_for_nothing(db, django_assert_num_queries):
+    with django_assert_num_queries(0):
+        assert read_together(Most("history_date", ())) == [None]
