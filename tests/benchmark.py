@@ -4,7 +4,8 @@ Run with `make bench`. It builds a fresh SQLite site under a temporary folder, s
 with gunicorn as `make run` does, then prints, for each page and each kind of visitor:
 - requests per second, and the ratio to the site's own stylesheet served by the same
   server, measured right before the page (the figure to compare: these machines are
-  shared and noisy, and a reference taken once would drift);
+  shared and noisy, and a reference taken once would drift), `BENCH_ROUNDS` times, with
+  the median of each figure;
 - p50 and p95 latency.
 Visitors: anonymous (the page cache answers), a guest who ticked something and a signed-in
 learner (their pages are built from what is kept per content version: guide.personal);
@@ -45,7 +46,10 @@ PAGES = [
     "/salaries/",
     "/search/?q=learning",
 ]
-SECONDS = int(os.environ.get("BENCH_SECONDS", "5"))
+SECONDS = int(os.environ.get("BENCH_SECONDS", "3"))
+# Each row alternates the static file and the page this many times and gives the median:
+# a slow spell of the shared machine skews one pair, not the row.
+ROUNDS = int(os.environ.get("BENCH_ROUNDS", "3"))
 FACTOR = int(os.environ.get("BENCH_FACTOR", "1"))  # N times the guide's content
 CONNECTIONS = int(os.environ.get("BENCH_CONNECTIONS", "16"))
 PASSWORD = "bench horse 1"
@@ -198,6 +202,11 @@ def measure(url: str, headers: dict) -> tuple[float, float, float]:
     return run_python(url, headers)
 
 
+def medians(rows: list[tuple]) -> list[float]:
+    """The median of each column."""
+    return [statistics.median(column) for column in zip(*rows, strict=True)]
+
+
 def throughput(base: str) -> list[str]:
     _, css = request(base, "GET", "/", {})
     stylesheet = re.search(rb'href="(/static/css/site\.[0-9a-f]+\.css)"', css).group(1).decode()
@@ -208,9 +217,10 @@ def throughput(base: str) -> list[str]:
     }
     tool = "wrk" if shutil.which("wrk") else "a Python client (install wrk for truer figures)"
     size = f"{FACTOR} times the guide's content" if FACTOR > 1 else "the guide's content"
-    print(f"\nThroughput: {tool}, {CONNECTIONS} connections, {SECONDS} s per row, {size}")
-    print("Each page is measured right after the static file (the reference), so that a")
-    print("machine whose speed drifts during the run skews no ratio.\n")
+    print(f"\nThroughput: {tool}, {CONNECTIONS} connections, {size}")
+    print(f"Each page is measured right after the static file (the reference), {SECONDS} s each,")
+    print(f"{ROUNDS} times; each figure is the median of the {ROUNDS} (the ratio, of the ratios),")
+    print("so that a machine whose speed drifts during the run skews no ratio.\n")
     print("| page | visitor | req/s | static req/s | ratio to static | p50 ms | p95 ms |")
     print("|---|---|---:|---:|---:|---:|---:|")
     rows = []
@@ -219,9 +229,14 @@ def throughput(base: str) -> list[str]:
         for page in PAGES:
             for _ in range(3):  # warm: the page cache and each worker's connections
                 request(base, "GET", page, headers)
-            reference, _, _ = measure(base + stylesheet, compressed)
-            rate, p50, p95 = measure(base + page, {**headers, **compressed})
-            ratio = rate / reference
+            pairs = []
+            for _ in range(ROUNDS):
+                reference, _, _ = measure(base + stylesheet, compressed)
+                pairs.append((reference, *measure(base + page, {**headers, **compressed})))
+            reference, rate, p50, p95 = (
+                statistics.median(column) for column in zip(*pairs, strict=True)
+            )
+            ratio = statistics.median(page_rate / static for static, page_rate, _, _ in pairs)
             row = (
                 f"| {page} | {who} | {rate:.0f} | {reference:.0f} | {ratio:.2f} "
                 f"| {p50:.1f} | {p95:.1f} |"
@@ -239,10 +254,14 @@ def throughput(base: str) -> list[str]:
         "Content-Type": "application/x-www-form-urlencoded",
     }
     url = base + "/progress/items/programming-functions/"
-    static_py, _, _ = run_python(base + stylesheet, {})
-    rate, p50, p95 = run_python(url, headers, "POST", urlencode({"done": "1"}))
+    pairs = []
+    for _ in range(ROUNDS):
+        static_py, _, _ = run_python(base + stylesheet, {})
+        pairs.append((static_py, *run_python(url, headers, "POST", urlencode({"done": "1"}))))
+    static_py, rate, p50, p95 = medians(pairs)
+    ratio = statistics.median(tick_rate / static for static, tick_rate, _, _ in pairs)
     row = (
-        f"| htmx tick (POST) | signed in | {rate:.0f} | {rate / static_py:.2f} "
+        f"| htmx tick (POST) | signed in | {rate:.0f} | {ratio:.2f} "
         f"(to {static_py:.0f}/s static, same client) | {p50:.1f} | {p95:.1f} |"
     )
     rows.append(row)
