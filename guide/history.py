@@ -8,7 +8,6 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from django.db import models
-from django.db.models import Exists
 
 from guide.models import (
     CareerLevel,
@@ -167,18 +166,21 @@ def home_sources(*, drafts: bool) -> tuple[models.QuerySet, ...]:
     )
 
 
-def section_sources(slug: str, *, drafts: bool) -> tuple[models.QuerySet, ...]:
-    """A section's text, its lists and what its feature shows (known by the section's
-    address alone, so that it can be read with the section itself)."""
+def section_sources(section: Section, *, drafts: bool) -> tuple[models.QuerySet, ...]:
+    """A section's text and lists, and what its feature shows."""
+    return (
+        *section_text_sources(section.slug, drafts=drafts),
+        *feature_sources(section.feature, drafts=drafts),
+    )
+
+
+def section_text_sources(slug: str, *, drafts: bool) -> tuple[models.QuerySet, ...]:
+    """A section's text and its lists (known by the section's address alone, so that they
+    can be read with the section itself)."""
     return (
         Section.objects.visible(drafts).filter(slug=slug),
         ContentList.objects.visible(drafts).filter(section__slug=slug),
         ListItem.objects.visible(drafts).filter(content_list__section__slug=slug),
-        *(
-            rows.filter(Exists(Section.objects.filter(slug=slug, feature=feature)))
-            for feature in FEATURE_MODELS
-            for rows in feature_sources(feature, drafts=drafts)
-        ),
     )
 
 

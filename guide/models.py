@@ -20,7 +20,6 @@ from django.urls import reverse
 from django.utils import timezone
 from simple_history.models import HistoricalRecords
 
-from guide.together import read_together
 from guide.words import words_q
 
 SLUG_HELP = (
@@ -111,17 +110,25 @@ class SkillQuerySet(ContentQuerySet):
             rows = rows.filter(words_q(q, ["name", "description"]))
         return rows
 
-    def by_category(self, *, drafts: bool) -> list["SkillCategory"]:
-        """The categories of these skills in order, each with `shown_skills`, its skills
-        among these with their stages: one query, however many categories."""
+    def for_listing(self, *, drafts: bool):
+        """These skills in their categories' order, each with its category and stages (to
+        read with guide.together, then group with `by_category`)."""
         stages = models.Prefetch("stages", RoadmapStage.objects.visible(drafts))
-        skills = self.select_related("category").prefetch_related(stages)
-        categories = {}
-        (skills,) = read_together(skills.order_by("category__position", "position"))
-        for skill in skills:
-            category = categories.setdefault(skill.category_id, skill.category)
-            category.__dict__.setdefault("shown_skills", []).append(skill)
-        return list(categories.values())
+        return (
+            self.select_related("category")
+            .prefetch_related(stages)
+            .order_by("category__position", "position")
+        )
+
+
+def by_category(skills: list["Skill"]) -> list["SkillCategory"]:
+    """The categories of `skills` (read from `for_listing`) in order, each with
+    `shown_skills`, its skills among these."""
+    categories = {}
+    for skill in skills:
+        category = categories.setdefault(skill.category_id, skill.category)
+        category.__dict__.setdefault("shown_skills", []).append(skill)
+    return list(categories.values())
 
 
 class PortfolioProjectQuerySet(ContentQuerySet):

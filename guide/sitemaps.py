@@ -40,7 +40,7 @@ class SectionSitemap(Sitemap):
         return Section.objects.published()
 
     def lastmod(self, item):
-        return history.last_changed(*history.section_sources(item.slug, drafts=False))
+        return history.last_changed(*history.section_sources(item, drafts=False))
 
 
 class StageSitemap(Sitemap):

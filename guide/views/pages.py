@@ -35,6 +35,7 @@ from guide.models import (
     SalaryBand,
     Section,
     Skill,
+    by_category,
 )
 from guide.pagecache import reader_page
 from guide.search import search, suggestion
@@ -48,22 +49,34 @@ LIVE_SEARCH_TARGET = "site-search-results"
 HOME_TITLE = "Machine Learning Engineer Career Path: skills, roadmap, salaries"
 
 
-def feature_context(feature: str, *, drafts: bool) -> dict:
-    """The structured content a section shows after its text."""
+def feature_rows(feature: str, *, drafts: bool) -> tuple[str, QuerySet] | None:
+    """What a section shows after its text (None: nothing), and its name in the context."""
     match feature:
         case Section.Feature.SKILLS:
-            return {"categories": Skill.objects.visible(drafts).by_category(drafts=drafts)}
+            return "categories", Skill.objects.visible(drafts).for_listing(drafts=drafts)
         case Section.Feature.ROADMAP:
-            (stages,) = read_together(RoadmapStage.objects.visible(drafts).with_items(drafts))
-            return {"stages": stages}
+            return "stages", RoadmapStage.objects.visible(drafts).with_items(drafts)
         case Section.Feature.CAREER:
-            return {"levels": CareerLevel.objects.visible(drafts)}
+            return "levels", CareerLevel.objects.visible(drafts)
         case Section.Feature.SALARIES:
-            return {"bands": SalaryBand.objects.visible(drafts)}
+            return "bands", SalaryBand.objects.visible(drafts)
         case Section.Feature.CERTIFICATIONS:
             certifications = Certification.objects.visible(drafts)
-            return {"certifications": certifications.select_related("provider")}
-    return {}
+            return "certifications", certifications.select_related("provider")
+    return None
+
+
+def feature_context(feature: str, *, drafts: bool) -> tuple[dict, datetime | None]:
+    """The structured content a section shows after its text, and when it last changed,
+    in one query (none for a section without a feature)."""
+    found = feature_rows(feature, drafts=drafts)
+    if found is None:
+        return {}, None
+    name, rows = found
+    shown, updated = read_together(
+        rows, history.changed(*history.feature_sources(feature, drafts=drafts))
+    )
+    return {name: by_category(shown) if name == "categories" else shown}, updated
 
 
 @reader_page
@@ -120,21 +133,23 @@ def first_paragraph(markdown_text: str) -> tuple[str, str]:
 @reader_page
 def section(request: HttpRequest, slug: str) -> HttpResponse:
     drafts = is_editor(request)
-    sections, lists, updated = read_together(
+    sections, lists, text_updated = read_together(
         Section.objects.visible(drafts),
         ContentList.objects.visible(drafts).filter(section__slug=slug).with_items(drafts),
-        history.changed(*history.section_sources(slug, drafts=drafts)),
+        history.changed(*history.section_text_sources(slug, drafts=drafts)),
     )
     current = next((row for row in sections if row.slug == slug), None)
     if current is None:
         raise Http404("No section with that address.")
     previous, following = neighbours(sections, current)
+    feature, feature_updated = feature_context(current.feature, drafts=drafts)
+    updated = max(filter(None, [text_updated, feature_updated]), default=None)
     context = {
         "section": current,
         "lists": lists,
         "previous": previous,
         "next": following,
-        **feature_context(current.feature, drafts=drafts),
+        **feature,
     }
     context["page"] = PageMeta(
         request,
@@ -241,7 +256,10 @@ def skills(request: HtmxHttpRequest) -> HttpResponse:
     reads = Reads()
 
     def results(**filters) -> dict:
-        shown = Skill.objects.visible(drafts).filtered(**filters).by_category(drafts=drafts)
+        (skills,) = read_together(
+            Skill.objects.visible(drafts).filtered(**filters).for_listing(drafts=drafts)
+        )
+        shown = by_category(skills)
         return {
             "categories": shown,
             "count": sum(len(category.shown_skills) for category in shown),
