@@ -338,6 +338,11 @@ def instance(model: type[Model], data: dict, tree: dict, relations: dict, *, db:
     return row
 
 
+def first(rows: list) -> Model | None:
+    """The first of the rows a part gave (None: there is none)."""
+    return rows[0] if rows else None
+
+
 class Reads:
     """The parts a request will need, read together when the first is needed: `later`
     adds a part and gives what answers it."""
@@ -354,7 +359,7 @@ class Reads:
     def one(self, rows: QuerySet) -> Callable[[], Model | None]:
         """Like `later`, for the first row of `rows` (None: there is none)."""
         read = self.later(rows)
-        return lambda: next(iter(read()), None)
+        return lambda: first(read())
 
     def get(self, index: int):
         if index not in self.found:

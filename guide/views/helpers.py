@@ -34,7 +34,3 @@ def section_for(feature: str, *, drafts: bool) -> QuerySet:
     """The article section that carries a structured page's text (a row or none), to read
     with the page's other rows (guide.together)."""
     return Section.objects.visible(drafts).filter(feature=feature)
-
-
-def first(rows: list):
-    return rows[0] if rows else None

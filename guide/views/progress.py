@@ -28,8 +28,8 @@ from guide.markdown import plain_text
 from guide.models import ChecklistItem, ProgressShare, RoadmapStage, Section, Skill
 from guide.pagecache import reader_page
 from guide.seo import Crumb, PageMeta, describe, listing, page_title
-from guide.together import read_together
-from guide.views.helpers import HtmxHttpRequest, bad_request, first, neighbours, section_for
+from guide.together import first, read_together
+from guide.views.helpers import HtmxHttpRequest, bad_request, neighbours, section_for
 from guide.visibility import is_editor
 
 
