@@ -16,6 +16,7 @@ The tests (tests/test_cluster.py) and the benchmark (deploy/bench.py) drive `Clu
 
 import argparse
 import contextlib
+import http.client
 import os
 import secrets
 import shutil
@@ -259,7 +260,10 @@ class Cluster:
             try:
                 if get(url, timeout=2) == 200:
                     return
-            except OSError:
+            # Not listening yet. A probe of a free port can also connect to itself (TCP
+            # self-connect, when its source port is the port it asks): it reads its own
+            # request back, a bad status line.
+            except (OSError, http.client.HTTPException):
                 pass
             process = self.processes.get(name)
             if (process and process.poll() is not None) or time.monotonic() > deadline:

@@ -94,7 +94,7 @@ def serve(var: Path) -> tuple[subprocess.Popen, str]:
         try:
             urllib.request.urlopen(base + "/healthz", timeout=2).read()
             return server, base
-        except OSError:
+        except (OSError, http.client.HTTPException):  # not yet (or a TCP self-connect)
             time.sleep(0.2)
     server.kill()
     raise SystemExit("gunicorn did not start")

@@ -81,7 +81,7 @@ def gunicorn_site(var: Path, env: dict[str, str]) -> Iterator[str]:
         try:
             fetch(base + "/healthz")
             break
-        except OSError:
+        except (OSError, http.client.HTTPException):  # not yet (or a TCP self-connect)
             if time.monotonic() > deadline or server.poll() is not None:
                 server.kill()
                 pytest.fail("gunicorn did not start: " + log.read_text()[-2000:])
