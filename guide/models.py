@@ -8,7 +8,7 @@ reordering and renaming.
 import hashlib
 import re
 import secrets
-from functools import reduce
+from functools import lru_cache, reduce
 from typing import NamedTuple
 
 from django.conf import settings
@@ -809,10 +809,16 @@ class Version(NamedTuple):
     changed_at: object  # as the database gives it: only ever written into a key
 
     def __str__(self) -> str:
-        if not self.number:
-            return "0"  # no edit yet (the row may not exist): nothing to roll back
-        stamp = hashlib.blake2b(str(self.changed_at).encode(), digest_size=4).hexdigest()
-        return f"{self.number}-{stamp}"
+        return version_name(self.number, self.changed_at)
+
+
+@lru_cache(maxsize=16)
+def version_name(number: int, changed_at: object) -> str:
+    """A version's name in keys, worked out once per version (every request names it)."""
+    if not number:
+        return "0"  # no edit yet (the row may not exist): nothing to roll back
+    stamp = hashlib.blake2b(str(changed_at).encode(), digest_size=4).hexdigest()
+    return f"{number}-{stamp}"
 
 
 class SearchEntry(models.Model):

@@ -45,6 +45,9 @@ logger = logging.getLogger(__name__)
 # Request headers that change a page's body: htmx asks for a region, the header's live
 # search names its own target, a history restore needs the whole page.
 VARIANT_HEADERS = ("HX-Request", "HX-Target", "HX-History-Restore-Request")
+# The same, as WSGI names them: read from `request.META`, since `request.headers` builds
+# a map of every header (a cache hit would spend a third of its time there).
+VARIANT_META = tuple(f"HTTP_{name.upper().replace('-', '_')}" for name in VARIANT_HEADERS)
 # Cookies that make a page the visitor's own: a session, or a message waiting to be shown.
 PRIVATE_COOKIES = (settings.SESSION_COOKIE_NAME, "messages")
 PAGE_TIMEOUT = 60 * 60 * 24  # a day: pages of older versions are never asked for again
@@ -94,7 +97,8 @@ def content_version() -> Version:
 
 
 def variant(request: HttpRequest) -> str:
-    return "|".join(request.headers.get(name, "") for name in VARIANT_HEADERS)
+    meta = request.META
+    return "|".join(meta.get(name, "") for name in VARIANT_META)
 
 
 def request_version(request: HttpRequest) -> Version:
@@ -242,8 +246,15 @@ def storable(response: HttpResponse) -> bool:
 
 
 def accepted_encoding(request: HttpRequest) -> str | None:
+    return encoding_for(request.META.get("HTTP_ACCEPT_ENCODING", ""))
+
+
+@lru_cache(maxsize=256)
+def encoding_for(accept_encoding: str) -> str | None:
+    """The kept encoding to send for an `Accept-Encoding` value (None: uncompressed).
+    Browsers send a handful of values, so each is parsed once."""
     accepted = set()
-    for part in request.headers.get("Accept-Encoding", "").split(","):
+    for part in accept_encoding.split(","):
         name, _, params = part.strip().partition(";")
         if params.strip().replace(" ", "") not in {"q=0", "q=0.0", "q=0.00", "q=0.000"}:
             accepted.add(name.strip().lower())
@@ -282,10 +293,9 @@ def response_from(request: HttpRequest, entry: dict) -> HttpResponse:
             if name.lower() in {"etag", "cache-control", "vary", "content-location"}:
                 response[name] = value
         return response
-    response = HttpResponse(b"" if request.method == "HEAD" else entry["body"])
-    for name, value in entry["headers"]:
-        response[name] = value
-    return response
+    return HttpResponse(
+        b"" if request.method == "HEAD" else entry["body"], headers=dict(entry["headers"])
+    )
 
 
 class PageCacheMiddleware:
