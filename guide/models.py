@@ -14,7 +14,7 @@ from typing import NamedTuple
 from django.conf import settings
 from django.contrib.postgres.search import SearchVectorField
 from django.core.exceptions import ValidationError
-from django.db import connection, models
+from django.db import connection, models, transaction
 from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone
@@ -781,11 +781,18 @@ class ContentVersion(models.Model):
 
     @classmethod
     def bump(cls) -> None:
+        """Move every process and node on to a new version, and have the search index
+        follow once the change commits: readers' searches then find it current (and
+        never write). Should that fail, the next search rebuilds it (guide.search)."""
+        from guide.search import ensure_index  # guide.search builds on these models
+
         updated = cls.objects.filter(pk=1).update(
             version=models.F("version") + 1, changed_at=timezone.now()
         )
         if not updated:
             cls.objects.get_or_create(pk=1, defaults={"version": 1})
+        # A failed rebuild is logged; the edit itself has committed and stands.
+        transaction.on_commit(ensure_index, robust=True)
 
     @classmethod
     def current(cls) -> "Version":

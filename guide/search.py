@@ -10,8 +10,10 @@ The search runs on an index of the text readers see (Markdown rendered and sanit
 tags and link addresses left out), one `SearchEntry` per piece of content, drafts marked:
 a word that only the sanitiser's input or a link holds finds nothing. Editors' search
 synonyms ("LLM": "large language models") are written into the index beside the text that
-says either, so a search reads no synonyms. The index is rebuilt when the content version
-has moved on since it was built (after any edit or load). A search is one query, for every
+says either, so a search reads no synonyms. The index is rebuilt as each edit or load
+commits (`ContentVersion.bump`), and a search checks it is current for the content version
+(one query), rebuilding it first if not: a rebuild that failed or was rolled back is made
+by the next search, so no search ever reads a stale index. A search is one query, for every
 word and for any word at once: PostgreSQL's full-text search on a GIN-indexed vector
 (web-search syntax when the query uses it), SQLite's FTS5 elsewhere.
 """

@@ -3,16 +3,19 @@ from http import HTTPStatus
 
 import pytest
 from django.apps import apps as django_apps
-from django.db import connection
+from django.core.management import call_command
+from django.db import DatabaseError, connection
+from django.test import Client
 from django.urls import reverse
 from django.utils.html import strip_tags
 
-from guide.models import SearchSynonym, Skill
+from guide.models import ContentVersion, SearchSynonym, Skill
 from guide.search import highlight, rebuild_index, search, snippet, suggestion, words_of
 from tests.factories import (
     VERSION,
     add_more_content,
     forget_kept,
+    form_data,
     make_list,
     make_list_item,
     make_section,
@@ -162,6 +165,59 @@ def test_an_edit_is_found_by_the_next_search(client, content):
     assert "Quantum annealing" not in client.get(SEARCH, {"q": "annealing"}).text
     make_list_item(make_list(make_section(title="Frontiers")), text="Quantum annealing")
     assert "<mark>annealing</mark>" in client.get(SEARCH, {"q": "annealing"}).text.lower()
+
+
+def index_is_current() -> bool:
+    state = ContentVersion.objects.get(pk=1)
+    return state.indexed_version == state.version
+
+
+def test_an_admin_edit_rebuilds_the_index_as_it_commits(
+    editor_client, content, django_capture_on_commit_callbacks, django_assert_num_queries
+):
+    rebuild_index()
+    skill = Skill.objects.get(slug="xgboost")
+    with django_capture_on_commit_callbacks(execute=True):
+        response = editor_client.post(
+            reverse("admin:guide_skill_change", args=[skill.pk]),
+            form_data(skill, name="XGBoost zebrafish"),
+        )
+    assert response.status_code == HTTPStatus.FOUND
+    assert index_is_current()
+    # The reader's search only reads: the version, the index's version, the search.
+    with django_assert_num_queries(VERSION + 2):
+        response = Client().get(SEARCH, {"q": "zebrafish"})
+    assert "<mark>zebrafish</mark>" in response.text
+
+
+def test_loading_the_guide_leaves_the_index_current(content, django_capture_on_commit_callbacks):
+    with django_capture_on_commit_callbacks(execute=True):
+        call_command("load_guide", verbosity=0)
+    assert index_is_current()
+    assert search("xgboost", drafts=False)
+
+
+def test_a_failed_rebuild_keeps_the_edit_and_the_next_search_rebuilds(
+    content, django_capture_on_commit_callbacks, monkeypatch, caplog
+):
+    rebuild_index()
+
+    def broken() -> None:
+        raise DatabaseError("disk full")
+
+    skill = Skill.objects.get(slug="xgboost")
+    skill.name = "XGBoost zebrafish"
+    with monkeypatch.context() as patched:
+        patched.setattr("guide.search.rebuild_index", broken)
+        with django_capture_on_commit_callbacks(execute=True):
+            skill.save()
+    assert "disk full" in caplog.text
+    assert Skill.objects.get(slug="xgboost").name == "XGBoost zebrafish"
+    assert not index_is_current()
+    assert "XGBoost <mark>zebrafish</mark>" in [
+        hit.title for hit in search("zebrafish", drafts=False)
+    ]
+    assert index_is_current()
 
 
 def test_drafts_are_indexed_but_never_returned_to_readers(content):
