@@ -8,6 +8,7 @@ reordering and renaming.
 import hashlib
 import re
 import secrets
+import time
 from functools import lru_cache, reduce
 from typing import NamedTuple
 
@@ -763,11 +764,19 @@ class ProgressShare(models.Model):
         return reverse("guide:shared-progress", args=[self.token])
 
 
+# How long a process trusts the content version it read (seconds): see ContentVersion.
+VERSION_LEASE = 0.1
+
+
 class ContentVersion(models.Model):
     """One row whose number grows on every change to the content.
 
     It lives in the database so that every app-server process sees the same number:
-    whatever caches pages keys them on it, and an edit shows on the next request.
+    whatever caches pages keys them on it, and an edit shows on the next request. Each
+    process reads it at most once per `VERSION_LEASE` (every request for a reading page
+    asks), and stays exact because an edit waits: once a bump commits, the edit does not
+    complete (the editor's response, a command's exit) until `VERSION_LEASE` has passed,
+    so a version read before the commit has expired in every process and node by then.
     """
 
     version = models.PositiveBigIntegerField(default=0)
@@ -776,32 +785,62 @@ class ContentVersion(models.Model):
         default=-1, help_text="The version the search index was last built for."
     )
 
+    # This process's lease: (the version read, until when it is trusted, monotonic).
+    _lease: "tuple[Version, float] | None" = None
+
     def __str__(self):
         return f"Content version {self.version}"
 
     @classmethod
     def bump(cls) -> None:
-        """Move every process and node on to a new version, and have the search index
-        follow once the change commits: readers' searches then find it current (and
-        never write). Should that fail, the next search rebuilds it (guide.search)."""
-        from guide.search import ensure_index  # guide.search builds on these models
-
+        """Move every process and node on to a new version. Once the change commits,
+        `content_committed` runs (once per transaction, however many rows changed)."""
         updated = cls.objects.filter(pk=1).update(
             version=models.F("version") + 1, changed_at=timezone.now()
         )
         if not updated:
             cls.objects.get_or_create(pk=1, defaults={"version": 1})
-        # A failed rebuild is logged; the edit itself has committed and stands.
-        transaction.on_commit(ensure_index, robust=True)
+        cls._lease = None  # this process reads its own change at once
+        # Django keeps no public list of what runs on commit; this is the one it runs.
+        if all(callback is not content_committed for _, callback, _ in connection.run_on_commit):
+            # A failure is logged: the edit itself has committed and stands.
+            transaction.on_commit(content_committed, robust=True)
 
     @classmethod
     def current(cls) -> "Version":
-        """The current version: one primary-key read below the ORM, since every request
-        for a reading page asks (guide.pagecache)."""
+        """The current version: this process's lease while it lasts, else one primary-key
+        read below the ORM. Inside a transaction (an edit's own) it is always read."""
+        lease = cls._lease
+        in_transaction = connection.in_atomic_block
+        if lease is not None and not in_transaction and time.monotonic() < lease[1]:
+            return lease[0]
+        # The lease runs from before the read, so it never outlasts a commit it missed
+        # by more than VERSION_LEASE, however long the read waits.
+        began = time.monotonic()
         with connection.cursor() as cursor:
             cursor.execute(f"SELECT version, changed_at FROM {cls._meta.db_table} WHERE id = 1")
             row = cursor.fetchone()
-        return Version(*row) if row else Version(0, "")
+        version = Version(*row) if row else Version(0, "")
+        if not in_transaction:
+            cls._lease = (version, began + VERSION_LEASE)
+        return version
+
+    @classmethod
+    def forget_lease(cls) -> None:
+        cls._lease = None
+
+
+def content_committed() -> None:
+    """After an edit commits: bring the search index up to date (so that readers' searches
+    only read; should this fail, the next search rebuilds it: guide.search), and wait out
+    every process's lease on the version before the edit completes."""
+    from guide.search import ensure_index  # guide.search builds on these models
+
+    committed_at = time.monotonic()
+    try:
+        ensure_index()
+    finally:
+        time.sleep(max(0.0, committed_at + VERSION_LEASE - time.monotonic()))
 
 
 class Version(NamedTuple):

@@ -81,10 +81,11 @@ _last_version: list[Version] = []
 def content_version() -> Version:
     """The current content version, exact across processes and nodes.
 
-    It is read from the database on every request (`ContentVersion.current`, about as cheap
-    as a cache read): the database is what every worker and node shares, and an edit bumps
-    the number in the edit's own transaction. While the database is unreachable, the last
-    number seen is used, so cached pages can still be served.
+    It lives in the database, which every worker and node shares, and an edit bumps it in
+    the edit's own transaction; each process reads it at most once per lease, and an edit
+    completes only once every lease taken before it has run out (`ContentVersion`). While
+    the database is unreachable, the last number seen is used, so cached pages can still be
+    served.
     """
     try:
         version = ContentVersion.current()

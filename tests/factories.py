@@ -15,6 +15,7 @@ from guide.models import (
     Certification,
     ChecklistItem,
     ContentList,
+    ContentVersion,
     ListItem,
     PortfolioProject,
     Provider,
@@ -283,3 +284,4 @@ def forget_kept() -> None:
     process's memory of the content version (a cold start)."""
     cache.clear()
     forget_recent()
+    ContentVersion.forget_lease()

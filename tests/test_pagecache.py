@@ -1,16 +1,26 @@
 """The shared page cache, its keys and compression, and the token-free first tick."""
 
 import gzip
+import time
+from contextlib import suppress
 from http import HTTPStatus
 
 import brotli
 import pytest
 from django.contrib.auth import get_user_model
 from django.db import OperationalError, transaction
+from django.db.models import F
 from django.test import Client
 from django.urls import reverse
 
-from guide.models import Completion, Section, Skill
+from guide.models import (
+    VERSION_LEASE,
+    Completion,
+    ContentVersion,
+    Section,
+    Skill,
+    content_committed,
+)
 
 HOME = reverse("guide:home")
 SKILLS = reverse("guide:skills")
@@ -210,6 +220,8 @@ class TestFirstTickWithoutSession:
 
 
 class UnreachableDatabase:
+    in_atomic_block = False  # a request's, outside any transaction
+
     def cursor(self):
         raise OperationalError("connection refused")
 
@@ -240,3 +252,58 @@ def test_a_rolled_back_edit_leaves_nothing_for_the_next_one(client, content):
     docker.save()
     page = client.get(SKILLS).text
     assert "Docker, renamed" in page and "Docker, rolled back" not in page
+
+
+# The content version's lease. These tests commit for real (`transactional_db`): inside a
+# transaction, as every other test runs, the version is always read.
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_hit_reads_nothing_while_the_version_is_leased(
+    client, content, django_assert_num_queries
+):
+    ContentVersion.bump()
+    client.get(HOME)
+    with django_assert_num_queries(0):
+        assert client.get(HOME).status_code == HTTPStatus.OK
+    time.sleep(VERSION_LEASE)
+    with django_assert_num_queries(VERSION_ONLY):
+        assert client.get(HOME).status_code == HTTPStatus.OK
+
+
+@pytest.mark.django_db(transaction=True)
+def test_another_process_commit_is_read_once_the_lease_runs_out(content):
+    """A commit this process did not make (another worker's or node's) is read within one
+    lease: the edit that made it has not completed before then (the next test)."""
+    ContentVersion.bump()
+    before = ContentVersion.current()
+    ContentVersion.objects.filter(pk=1).update(version=F("version") + 1)  # not this process
+    assert ContentVersion.current() == before
+    time.sleep(VERSION_LEASE)
+    assert ContentVersion.current().number == before.number + 1
+
+
+@pytest.mark.django_db(transaction=True)
+def test_an_edit_completes_only_once_every_lease_taken_before_its_commit_has_run_out(content):
+    ContentVersion.bump()
+    old = ContentVersion.current()
+    docker = Skill.objects.get(slug="docker")
+    with transaction.atomic():
+        docker.name = "Docker, renamed"
+        docker.save()
+        # Another thread reads the version just before the commit, and trusts it until:
+        until = time.monotonic() + VERSION_LEASE
+        ContentVersion._lease = (old, until)
+    assert time.monotonic() >= until  # the save returned only once that lease ran out
+    assert ContentVersion.current().number > old.number
+
+
+def test_an_edit_of_many_rows_waits_once(content, django_capture_on_commit_callbacks):
+    with django_capture_on_commit_callbacks() as callbacks:
+        with suppress(RolledBack), transaction.atomic():
+            Skill.objects.get(slug="docker").save()
+            raise RolledBack  # its wait is dropped with it: the next change asks again
+        for skill in Skill.objects.all()[:5]:
+            skill.save()
+        Skill.objects.filter(slug="docker").update(name="Docker, renamed")
+    assert callbacks == [content_committed]
