@@ -800,7 +800,7 @@ class ContentVersion(models.Model):
         )
         if not updated:
             cls.objects.get_or_create(pk=1, defaults={"version": 1})
-        cls._lease = None  # this process reads its own change at once
+        cls.forget_lease()  # this process reads its own change at once
         # Django keeps no public list of what runs on commit; this is the one it runs.
         if all(callback is not content_committed for _, callback, _ in connection.run_on_commit):
             # A failure is logged: the edit itself has committed and stands.
@@ -827,6 +827,7 @@ class ContentVersion(models.Model):
 
     @classmethod
     def forget_lease(cls) -> None:
+        """Read the version again on the next request (a bump here, or a test's cold start)."""
         cls._lease = None
 
 

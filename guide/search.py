@@ -11,11 +11,11 @@ tags and link addresses left out), one `SearchEntry` per piece of content, draft
 a word that only the sanitiser's input or a link holds finds nothing. Editors' search
 synonyms ("LLM": "large language models") are written into the index beside the text that
 says either, so a search reads no synonyms. The index is rebuilt as each edit or load
-commits (`ContentVersion.bump`), and a search checks it is current for the content version
-(one query), rebuilding it first if not: a rebuild that failed or was rolled back is made
-by the next search, so no search ever reads a stale index. A search is one query, for every
-word and for any word at once: PostgreSQL's full-text search on a GIN-indexed vector
-(web-search syntax when the query uses it), SQLite's FTS5 elsewhere.
+commits (`guide.models.content_committed`), and a search checks it is current for the
+content version (one query), rebuilding it first if not: a rebuild that failed or was
+rolled back is made by the next search, so no search ever reads a stale index. A search is
+one query, for every word and for any word at once: PostgreSQL's full-text search on a
+GIN-indexed vector (web-search syntax when the query uses it), SQLite's FTS5 elsewhere.
 """
 
 import difflib
