@@ -211,7 +211,7 @@ def render_filtered(
     template: str,
     form: FilterForm,
     *,
-    reads: Reads,
+    reads: Reads | None = None,
     noun: str,
     results: Callable[..., dict],
     page: Callable[[dict, datetime | None], PageMeta],
@@ -230,6 +230,7 @@ def render_filtered(
     The form's choices, what `shown` asks for (each a read from `reads`) and that date are
     read together, in one query (guide.together).
     """
+    reads = reads or Reads()
     region = request.htmx and not request.htmx.history_restore_request
     if region:
         template = f"{template}#{partial}"
@@ -444,7 +445,6 @@ def certifications(request: HtmxHttpRequest) -> HttpResponse:
 @filtered_page
 def search_page(request: HtmxHttpRequest) -> HttpResponse:
     drafts = is_editor(request)
-    reads = Reads()
 
     def results(q: str = "") -> dict:
         hits = search(q, drafts=drafts)
@@ -463,7 +463,6 @@ def search_page(request: HtmxHttpRequest) -> HttpResponse:
         request,
         "guide/search.html",
         SearchForm(request.GET, drafts=drafts),
-        reads=reads,
         noun="result",
         results=results,
         page=lambda context, updated: PageMeta(
