@@ -272,16 +272,36 @@ def roadmap_progress(
     notes: dict[int, str] | None = None,
 ) -> RoadmapProgress:
     """The progress on `stages`, whose items must be prefetched."""
-    done = done_items(owner=owner)
-    notes = notes or {}
+    return progress_on(outline(stages), done_items(owner=owner), notes or {})
+
+
+# Each stage with its items, in roadmap order.
+Outline = list[tuple[RoadmapStage, list[ChecklistItem]]]
+
+
+def outline(stages: list[RoadmapStage]) -> Outline:
+    """`stages` with their prefetched items as lists (asking a stage for its items builds
+    a manager and a QuerySet each time: a learner's pages use the outline kept for the
+    content version instead)."""
+    return [(stage, list(stage.items.all())) for stage in stages]
+
+
+def read_outline(drafts: bool) -> Outline:
+    """The outline of the stages a learner sees, with their items and their resources."""
+    stages = RoadmapStage.objects.visible(drafts).with_items(drafts, resources=True)
+    return outline(read_together(stages)[0])
+
+
+def progress_on(outline: Outline, done: dict[int, datetime], notes: dict[int, str]):
+    """The progress on `outline` of a learner whose ticks are `done`."""
     return RoadmapProgress(
         [
             StageProgress(
                 stage=stage,
-                items=[ItemProgress(item, done.get(item.pk)) for item in stage.items.all()],
+                items=[ItemProgress(item, done.get(item.pk)) for item in items],
                 note=notes.get(stage.pk, ""),
             )
-            for stage in stages
+            for stage, items in outline
         ]
     )
 
@@ -373,26 +393,18 @@ def learner_progress(request: HttpRequest, *, drafts: bool, notes: dict[int, str
     """Every stage the learner sees with its items, and this learner's ticks on them (and
     `notes`, their notes by stage, on the dashboard).
 
-    The stages with their items are read once per content version (`per_version`); the
-    ticks are the learner's own query, once per reading request. A visitor without a
-    session who is reading has no ticks: their session is left unread, so the page is the
-    same for all of them and can be cached whole.
+    The stages with their items are read once per content version (`per_version`, as an
+    `outline`); the ticks are the learner's own query, once per reading request. A visitor
+    without a session who is reading has no ticks: their session is left unread, so the
+    page is the same for all of them and can be cached whole.
     """
     reading = request.method in {"GET", "HEAD"} and notes is None
     kept = request.__dict__.setdefault("_learner_progress", {})
     if reading and drafts in kept:
         return kept[drafts]
-    stages = per_version(
-        request,
-        f"roadmap:{int(drafts)}",
-        lambda: read_together(
-            RoadmapStage.objects.visible(drafts).with_items(drafts, resources=True)
-        )[0],
-    )
-    if reading and not has_private_state(request):
-        progress = roadmap_progress(owner=None, stages=stages)
-    else:
-        progress = roadmap_progress(owner=learner(request), stages=stages, notes=notes)
+    roadmap = per_version(request, f"roadmap:{int(drafts)}", lambda: read_outline(drafts))
+    owner = None if reading and not has_private_state(request) else learner(request)
+    progress = progress_on(roadmap, done_items(owner=owner), notes or {})
     if reading:  # a write's page reads the ticks it made
         kept[drafts] = progress
     return progress
