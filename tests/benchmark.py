@@ -46,10 +46,12 @@ PAGES = [
     "/salaries/",
     "/search/?q=learning",
 ]
-SECONDS = int(os.environ.get("BENCH_SECONDS", "3"))
+SECONDS = int(os.environ.get("BENCH_SECONDS", "2"))
 # Each row alternates the static file and the page this many times and gives the median:
-# a slow spell of the shared machine skews one pair, not the row.
-ROUNDS = int(os.environ.get("BENCH_ROUNDS", "3"))
+# a slow spell of the shared machine skews a pair or two, not the row (spells of several
+# seconds were seen to halve the static file's rate: with three pairs one spell could move
+# a row's median).
+ROUNDS = int(os.environ.get("BENCH_ROUNDS", "5"))
 FACTOR = int(os.environ.get("BENCH_FACTOR", "1"))  # N times the guide's content
 CONNECTIONS = int(os.environ.get("BENCH_CONNECTIONS", "16"))
 PASSWORD = "bench horse 1"
