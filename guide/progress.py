@@ -292,7 +292,9 @@ def read_outline(drafts: bool) -> Outline:
     return outline(read_together(stages)[0])
 
 
-def progress_on(outline: Outline, done: dict[int, datetime], notes: dict[int, str]):
+def progress_on(
+    outline: Outline, done: dict[int, datetime], notes: dict[int, str]
+) -> RoadmapProgress:
     """The progress on `outline` of a learner whose ticks are `done`."""
     return RoadmapProgress(
         [
