@@ -108,11 +108,11 @@ def token(request: HttpRequest) -> str:
     """This visitor's CSRF token, masked once per response for every form of the page, as
     Django's own `csrf_token` does within one template (masking costs about 60 µs: a
     page with its personal parts would otherwise mask it twice)."""
-    kept = getattr(request, "_page_token", None)
-    if kept is None or kept[0] != request.META.get("CSRF_COOKIE"):  # log-in rotates it
+    secret_and_token = getattr(request, "_page_token", None)
+    if secret_and_token is None or secret_and_token[0] != request.META.get("CSRF_COOKIE"):
         masked = get_token(request)  # sets the secret when the visitor had none
-        kept = request._page_token = (request.META["CSRF_COOKIE"], masked)
-    return kept[1]
+        secret_and_token = request._page_token = (request.META["CSRF_COOKIE"], masked)
+    return secret_and_token[1]  # a new secret (log-in rotates it) was masked anew above
 
 
 def with_token(request: HttpRequest, html: str) -> str:
