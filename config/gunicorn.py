@@ -8,7 +8,7 @@ VAR_DIR = Path(os.environ.get("DJANGO_VAR_DIR", BASE_DIR / "var"))
 
 workers = int(os.environ.get("WEB_CONCURRENCY", "2"))
 # Threads let reads go on while writes wait for the database: on SQLite at most half of them
-# may wait to write (guide.outages), for at most the 5 s busy timeout.
+# may wait to write (guide.platform.outages), for at most the 5 s busy timeout.
 threads = int(os.environ.get("GUNICORN_THREADS", "4"))
 timeout = 30
 graceful_timeout = 10

@@ -46,7 +46,7 @@ def local_secret_key() -> str:
 DEBUG = env_flag("DJANGO_DEBUG")
 HTTPS = env_flag("DJANGO_HTTPS")
 # Sessions slide: each is renewed (at most once a day) while it is used. A guest's lasts
-# 180 days without a visit, a signed-in one 30 days (guide.sessions). Ended sessions stay
+# 180 days without a visit, a signed-in one 30 days (guide.platform.sessions). Ended sessions stay
 # in the table until `manage.py clearsessions` (schedule it daily) deletes them.
 SESSION_COOKIE_AGE = 60 * 60 * 24 * 180
 ACCOUNT_SESSION_AGE = 60 * 60 * 24 * 30
@@ -82,17 +82,17 @@ MIDDLEWARE = [
     "whitenoise.middleware.WhiteNoiseMiddleware",
     # Right after whitenoise: a cached reading page skips everything below, and is
     # still served while the database is down.
-    "guide.pagecache.PageCacheMiddleware",
+    "guide.serving.pagecache.PageCacheMiddleware",
     # A database that is down or busy answers the 503 page instead of a 500.
-    "guide.outages.DatabaseOutageMiddleware",
+    "guide.platform.outages.DatabaseOutageMiddleware",
     "django.middleware.csp.ContentSecurityPolicyMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     # Before the CSRF check: a POST to a reading page is the wrong method (405).
-    "guide.methods.MethodNotAllowedMiddleware",
+    "guide.platform.methods.MethodNotAllowedMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
-    "guide.sessions.SessionLifetimeMiddleware",
+    "guide.platform.sessions.SessionLifetimeMiddleware",
     "simple_history.middleware.HistoryRequestMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
@@ -124,7 +124,8 @@ TEMPLATES = [
 
 # Databases: SQLite under var/ unless DATABASE_URL names another (PostgreSQL).
 # PostgreSQL connections are kept for 10 minutes and checked before reuse, so a request
-# after a database restart reconnects instead of failing (guide.outages answers 503 meanwhile).
+# after a database restart reconnects instead of failing (guide.platform.outages answers
+# 503 meanwhile).
 SQLITE_BUSY_TIMEOUT = 5
 if database_url := os.environ.get("DATABASE_URL"):
     DATABASES = {
@@ -144,7 +145,7 @@ else:
             "CONN_HEALTH_CHECKS": True,
             "OPTIONS": {
                 # Writers queue instead of failing with "database is locked", for at most
-                # 5 s: then the request answers the 503 page (guide.outages), and threads
+                # 5 s: then the request answers the 503 page (guide.platform.outages), and threads
                 # are not held for long by writers waiting behind a long transaction.
                 "transaction_mode": "IMMEDIATE",
                 "timeout": SQLITE_BUSY_TIMEOUT,
@@ -162,12 +163,13 @@ else:
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 # Caches: Redis, shared by every app-server process, when REDIS_URL is set. The cache only
-# ever speeds things up: while Redis is unreachable it answers as a miss and logs (guide.cache),
-# with short socket timeouts so that a dead Redis costs a request at most a second once.
+# ever speeds things up: while Redis is unreachable it answers as a miss and logs
+# (guide.platform.cache), with short socket timeouts so that a dead Redis costs a request
+# at most a second once.
 if redis_url := os.environ.get("REDIS_URL"):
     CACHES = {
         "default": {
-            "BACKEND": "guide.cache.ForgivingRedisCache",
+            "BACKEND": "guide.platform.cache.ForgivingRedisCache",
             "LOCATION": redis_url,
             "KEY_PREFIX": "guide",
             "OPTIONS": {"socket_connect_timeout": 1, "socket_timeout": 1},
@@ -179,12 +181,12 @@ else:
 # the cache: every node reads them, and they survive a Redis outage or flush. With Redis
 # they are read from the shared cache first (no query), falling back on the database; a
 # per-process cache would let one worker hold a session another has ended, so not there.
-SESSION_ENGINE = "guide.sessions"  # Django's db and cached_db, read with a compiled query
+SESSION_ENGINE = "guide.platform.sessions"  # Django's db and cached_db, read with a compiled query
 SESSION_READ_THROUGH_CACHE = bool(os.environ.get("REDIS_URL"))
 
 AUTHENTICATION_BACKENDS = [
     "axes.backends.AxesStandaloneBackend",
-    "guide.auth.AccountBackend",  # Django's ModelBackend, reading the account faster
+    "guide.platform.auth.AccountBackend",  # Django's ModelBackend, reading the account faster
 ]
 LOGIN_URL = "guide:login"
 LOGIN_REDIRECT_URL = "guide:progress"
@@ -198,7 +200,7 @@ AXES_LOCKOUT_PARAMETERS = ["username", "ip_address"]
 AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_TEMPLATE = "registration/locked_out.html"
 AXES_VERBOSE = False
-AXES_CLIENT_IP_CALLABLE = "guide.clientip.client_ip"
+AXES_CLIENT_IP_CALLABLE = "guide.platform.clientip.client_ip"
 
 
 def proxy_list(name: str, default: str) -> list[str]:
@@ -215,12 +217,12 @@ def proxy_list(name: str, default: str) -> list[str]:
 
 
 # The proxies whose X-Forwarded-For is believed: the same variable gunicorn reads, so the
-# app and gunicorn agree. Every client address comes from guide.clientip.client_ip.
+# app and gunicorn agree. Every client address comes from guide.platform.clientip.client_ip.
 TRUSTED_PROXIES = proxy_list("FORWARDED_ALLOW_IPS", "127.0.0.1")
 
 # Rate limits (django-ratelimit), counted in the default cache: set REDIS_URL so that every
 # worker and node shares the counts. "N/Tu" is N requests per T units (s, m, h, d).
-RATELIMIT_IP_META_KEY = "guide.clientip.client_ip"
+RATELIMIT_IP_META_KEY = "guide.platform.clientip.client_ip"
 RATELIMIT_NEW_GUEST_SESSIONS = os.environ.get("RATELIMIT_NEW_GUEST_SESSIONS", "60/h")
 RATELIMIT_PASSWORD_RESET_PER_ADDRESS = "3/h"
 RATELIMIT_PASSWORD_RESET_PER_CLIENT = "10/h"

@@ -7,4 +7,4 @@ urlpatterns = [
 ]
 
 # A database outage met outside a view is answered with the 503 page, not the 500 one.
-handler500 = "guide.outages.server_error"
+handler500 = "guide.platform.outages.server_error"

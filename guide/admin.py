@@ -19,7 +19,6 @@ from django.utils.html import format_html_join
 from django.utils.text import Truncator
 from simple_history.admin import SimpleHistoryAdmin
 
-from guide.markdown import render_markdown
 from guide.models import (
     CareerLevel,
     Certification,
@@ -37,6 +36,7 @@ from guide.models import (
     Skill,
     SkillCategory,
 )
+from guide.text import render_markdown
 
 admin.site.site_header = "ML Engineer Career Path: editing"
 admin.site.site_title = "Guide editing"

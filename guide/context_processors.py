@@ -1,10 +1,9 @@
 from django.http import HttpRequest
 from django.utils.functional import SimpleLazyObject
 
-from guide import personal
 from guide import progress as rules
-from guide.pagecache import has_private_state
-from guide.visibility import has_session, is_editor, signed_in_user
+from guide.serving import skeletons
+from guide.visibility import has_private_state, has_session, is_editor, signed_in_user
 
 
 def account(request: HttpRequest) -> dict:
@@ -34,5 +33,5 @@ def drafts(request: HttpRequest) -> dict:
 
 def token_slot(request: HttpRequest) -> dict:
     """While a skeleton is cut, forms get a slot for the CSRF token, which each page sent
-    gets filled with its visitor's own (guide.personal): no token is ever kept."""
-    return {"csrf_token": personal.TOKEN_SLOT} if personal.marking(request) else {}
+    gets filled with its visitor's own (guide.serving.skeletons): no token is ever kept."""
+    return {"csrf_token": skeletons.TOKEN_SLOT} if skeletons.marking(request) else {}

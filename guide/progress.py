@@ -26,7 +26,6 @@ from django.http import HttpRequest
 from django.utils import timezone
 from django.utils.timezone import localdate
 
-from guide.compiled import CompiledQuery
 from guide.models import (
     ChecklistItem,
     Completion,
@@ -36,8 +35,10 @@ from guide.models import (
     StageNote,
     new_share_token,
 )
-from guide.pagecache import has_private_state, per_version
+from guide.serving.compiled import CompiledQuery
+from guide.serving.kept import per_version
 from guide.together import read_together
+from guide.visibility import has_private_state
 
 GUEST_SESSION_KEY = "guest"
 GUEST_SEEN_KEY = "guest_seen"  # the day the guest's visit was last written down
@@ -94,7 +95,7 @@ def ticks_by(field: str, kind: type) -> CompiledQuery:
     )
 
 
-# A learner's ticks are read on each of their pages: compiled once (guide.compiled).
+# A learner's ticks are read on each of their pages: compiled once (guide.serving.compiled).
 TICKS = {
     "user_id": ticks_by("user_id", int),
     "guest_id": ticks_by("guest_id", int),

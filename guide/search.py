@@ -11,11 +11,12 @@ tags and link addresses left out), one `SearchEntry` per piece of content, draft
 a word that only the sanitiser's input or a link holds finds nothing. Editors' search
 synonyms ("LLM": "large language models") are written into the index beside the text that
 says either, so a search reads no synonyms. The index is rebuilt as each edit or load
-commits (`guide.models.content_committed`), and a search checks it is current for the
-content version (one query), rebuilding it first if not: a rebuild that failed or was
-rolled back is made by the next search, so no search ever reads a stale index. A search is
-one query, for every word and for any word at once: PostgreSQL's full-text search on a
-GIN-indexed vector (web-search syntax when the query uses it), SQLite's FTS5 elsewhere.
+commits (`guide.models.content_committed`, `index_after_commit`), and a search checks it
+is current for the content version (one query), rebuilding it first if not: a rebuild
+that failed or was rolled back is made by the next search, so no search ever reads a stale
+index. A search is one query, for every word and for any word at once: PostgreSQL's
+full-text search on a GIN-indexed vector (web-search syntax when the query uses it),
+SQLite's FTS5 elsewhere.
 """
 
 import difflib
@@ -29,7 +30,6 @@ from django.db.models import BooleanField, ExpressionWrapper, F, Q, QuerySet
 from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
 
-from guide.markdown import plain_text
 from guide.models import (
     CareerLevel,
     Certification,
@@ -47,7 +47,7 @@ from guide.models import (
     Skill,
     SkillCategory,
 )
-from guide.words import words_of
+from guide.text import plain_text, words_of
 
 SNIPPET_LENGTH = 180
 FTS = "guide_searchentry_fts"  # SQLite's full-text table (see the migration)
@@ -297,6 +297,12 @@ def rebuild_index() -> None:
                     "SELECT id, title, body || ' ' || aliases FROM guide_searchentry"
                 )
         ContentVersion.objects.filter(pk=1).update(indexed_version=state.version)
+
+
+def index_after_commit(sender, **kwargs) -> None:
+    """An edit has committed (`guide.models.content_committed`): index it now, so that
+    readers' searches only read."""
+    ensure_index()
 
 
 def ensure_index() -> None:

@@ -4,6 +4,9 @@ Views build a `PageMeta`; `base.html` turns it into the title, description, cano
 link, Open Graph and Twitter tags, the breadcrumbs, JSON-LD and the "Last updated" line.
 Everything in it is the same for every visitor without a session (the page is cached
 whole): the canonical URL is built from the request's own host, nothing else from it.
+
+schema.org data (JSON-LD) is built from the guide's rows; `base.html` emits each block in a
+`<script type="application/ld+json">` (data, not code: the CSP has nothing to run).
 """
 
 import re
@@ -16,8 +19,6 @@ from django.db.models import Model
 from django.http import HttpRequest
 from django.templatetags.static import static
 from django.urls import reverse
-
-from guide import structured
 
 SITE_NAME = "ML Engineer Career Path"
 TITLE_LIMIT = 65  # search results show about 60 characters
@@ -124,7 +125,7 @@ class PageMeta:
         blocks = list(self.extra_data)
         if self.article:
             blocks.append(
-                structured.article(
+                article(
                     headline=self.crumbs[-1].name if self.crumbs else self.title,
                     description=self.description,
                     url=self.canonical,
@@ -135,5 +136,72 @@ class PageMeta:
         if self.crumbs:
             trail = [Crumb("Home", reverse("guide:home")), *self.crumbs]
             absolute = self.request.build_absolute_uri
-            blocks.append(structured.breadcrumbs((c.name, absolute(c.path)) for c in trail))
+            blocks.append(breadcrumbs((c.name, absolute(c.path)) for c in trail))
         return blocks
+
+
+# schema.org data (JSON-LD).
+CONTEXT = "https://schema.org"
+OCCUPATION_NAME = "Machine Learning Engineer"
+# O*NET-SOC 2019: machine learning engineers are counted among Data Scientists.
+OCCUPATIONAL_CATEGORY = "15-2051.00"
+SALARY_LOCATION = {"@type": "Country", "name": "United States"}  # the article's figures: USD
+
+
+def occupation(*, description: str, url: str, skills: Iterable, bands: Iterable) -> dict:
+    """The occupation, its skills and one salary distribution per experience level.
+
+    A band's range is its typical spread: published as the 10th and 90th percentiles
+    (schema.org's distribution has no minimum or maximum).
+    """
+    return {
+        "@context": CONTEXT,
+        "@type": "Occupation",
+        "name": OCCUPATION_NAME,
+        "description": description,
+        "mainEntityOfPage": url,
+        "occupationalCategory": OCCUPATIONAL_CATEGORY,
+        "occupationLocation": [SALARY_LOCATION],
+        "skills": [skill.name for skill in skills],
+        "estimatedSalary": [
+            {
+                "@type": "MonetaryAmountDistribution",
+                "name": band.level,
+                "currency": "USD",
+                "duration": "P1Y",
+                "percentile10": band.min_usd,
+                "percentile90": band.max_usd,
+            }
+            for band in bands
+        ],
+    }
+
+
+def breadcrumbs(trail: Iterable) -> dict:
+    """A BreadcrumbList from (name, absolute URL) pairs, home first, the current page last."""
+    return {
+        "@context": CONTEXT,
+        "@type": "BreadcrumbList",
+        "itemListElement": [
+            {"@type": "ListItem", "position": position, "name": name, "item": url}
+            for position, (name, url) in enumerate(trail, start=1)
+        ],
+    }
+
+
+def article(
+    *, headline: str, description: str, url: str, image: str, modified: datetime | None
+) -> dict:
+    data = {
+        "@context": CONTEXT,
+        "@type": "Article",
+        "headline": headline[:110],
+        "description": description,
+        "url": url,
+        "mainEntityOfPage": url,
+        "image": image,
+        "inLanguage": "en",
+    }
+    if modified:
+        data["dateModified"] = modified.isoformat()
+    return data

@@ -9,6 +9,8 @@ from django.conf import settings
 from django.http import HttpRequest
 
 EDITOR_PERMISSION = "guide.change_section"
+# Cookies that make a page the visitor's own: a session, or a message waiting to be shown.
+PRIVATE_COOKIES = (settings.SESSION_COOKIE_NAME, "messages")
 
 
 def has_session(request: HttpRequest) -> bool:
@@ -18,6 +20,11 @@ def has_session(request: HttpRequest) -> bool:
     session cannot be signed in, and gets pages free of per-visitor state.
     """
     return settings.SESSION_COOKIE_NAME in request.COOKIES
+
+
+def has_private_state(request: HttpRequest) -> bool:
+    """Whether the visitor has a session or a pending message (their page is their own)."""
+    return any(name in request.COOKIES for name in PRIVATE_COOKIES)
 
 
 def signed_in_user(request: HttpRequest):

@@ -8,7 +8,7 @@ with gunicorn as `make run` does, then prints, for each page and each kind of vi
   the median of each figure;
 - p50 and p95 latency.
 Visitors: anonymous (the page cache answers), a guest who ticked something and a signed-in
-learner (their pages are built from what is kept per content version: guide.personal);
+learner (their pages are built from what is kept per content version: guide.serving.skeletons);
 then the htmx tick round trip. Load comes from `wrk` when installed (`apt-get install -y
 wrk`), else from a Python client, which is slower and says so. Then cold renders: each
 page rendered in-process with nothing kept (as right after an edit), p50 over a few
@@ -284,7 +284,7 @@ def cold_in_process(runs: int = 15) -> dict:
     from django.templatetags.static import static
     from django.test import Client
 
-    from guide.kept import forget_recent
+    from guide.serving.kept import forget_recent
 
     host = {"HTTP_HOST": "127.0.0.1"}
     guest = Client(**host)

@@ -99,7 +99,7 @@ def ada(db):
 @pytest.fixture
 def ada_client(client, ada):
     client.force_login(ada)
-    client.get("/")  # the day's first visit renews the session once (guide.sessions)
+    client.get("/")  # the day's first visit renews the session once (guide.platform.sessions)
     return client
 
 

@@ -9,7 +9,6 @@ from django.core.cache import cache
 from django.forms.models import _get_foreign_key
 from django.urls import reverse
 
-from guide.kept import forget_recent
 from guide.models import (
     CareerLevel,
     Certification,
@@ -27,6 +26,7 @@ from guide.models import (
     SkillCategory,
 )
 from guide.progress import set_stage_done
+from guide.serving.kept import forget_recent
 
 FIXTURE = settings.BASE_DIR / "fixtures" / "guide.json"
 

@@ -12,7 +12,8 @@ from django.test import Client
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
-from guide import background, forms
+from guide import forms
+from guide.platform import background
 
 User = get_user_model()
 PASSWORD = "correct horse 1"

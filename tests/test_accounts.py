@@ -6,8 +6,8 @@ from django.contrib.auth import get_user_model
 from django.core import mail
 from django.urls import reverse
 
-from guide import background
 from guide.models import Completion, RoadmapStage, StageNote
+from guide.platform import background
 from guide.progress import save_note
 from tests.factories import tick_stage
 

@@ -7,8 +7,8 @@ from django.contrib.auth import BACKEND_SESSION_KEY, get_user_model
 from django.test import Client
 from django.urls import reverse
 
-from guide import auth
-from guide.compiled import CompiledQuery
+from guide.platform import auth
+from guide.serving.compiled import CompiledQuery
 
 PASSWORD = "a horse of a password 1"
 
@@ -38,9 +38,13 @@ def test_logging_in_goes_through_the_backend(db):
     assert not refused.wsgi_request.user.is_authenticated
 
 
-def test_a_session_signed_in_before_stays_signed_in(ada, content):
+@pytest.mark.parametrize("legacy", sorted(auth.LEGACY_BACKENDS))
+def test_a_session_signed_in_before_stays_signed_in(ada, content, legacy):
     learner = Client()
-    learner.force_login(ada, backend=auth.LEGACY_BACKEND)
+    learner.force_login(ada, backend=auth.BACKEND)
+    session = learner.session
+    session[BACKEND_SESSION_KEY] = legacy  # as a session signed in before was saved
+    session.save()
     page = learner.get(reverse("guide:skills")).text
     assert "Signed in as <strong>ada</strong>" in page
     assert learner.session[BACKEND_SESSION_KEY] == auth.BACKEND

@@ -7,7 +7,7 @@ from django.contrib.auth import get_user_model
 from django.test import RequestFactory
 from django.urls import reverse
 
-from guide.clientip import client_ip
+from guide.platform.clientip import client_ip
 
 PROXY = "127.0.0.1"  # FORWARDED_ALLOW_IPS' default, as gunicorn has it
 
@@ -88,7 +88,7 @@ def test_clients_behind_the_proxy_do_not_share_one_lockout(client, ada):
 
 
 def test_rate_limits_use_the_same_rule(client, db, monkeypatch):
-    monkeypatch.setattr("guide.background.run_later", lambda job, **options: None)
+    monkeypatch.setattr("guide.platform.background.run_later", lambda job, **options: None)
     for number in range(10):
         response = client.post(
             reverse("guide:password-reset"),

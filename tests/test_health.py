@@ -9,9 +9,9 @@ import pytest
 from django.db import DatabaseError, InterfaceError, OperationalError
 from django.urls import reverse
 
-from guide.cache import ForgivingRedisCache
-from guide.models import RoadmapStageQuerySet
-from guide.sessions import SessionStore
+from guide.models.content import RoadmapStageQuerySet
+from guide.platform.cache import ForgivingRedisCache
+from guide.platform.sessions import SessionStore
 
 
 def test_healthz_is_cheap(client, db, django_assert_num_queries):
@@ -118,7 +118,7 @@ def dead_redis(monkeypatch):
 
 
 def test_an_unreachable_redis_is_a_miss_and_is_logged(dead_redis, caplog):
-    with caplog.at_level(logging.WARNING, logger="guide.cache"):
+    with caplog.at_level(logging.WARNING, logger="guide.platform.cache"):
         assert dead_redis.get("key", "default") == "default"
     assert "Cache unavailable" in caplog.text
     assert dead_redis.set("key", "value") is None

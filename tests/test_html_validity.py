@@ -30,7 +30,7 @@ from django.utils.http import urlsafe_base64_encode
 
 from guide import progress as rules
 from guide.models import RoadmapStage, Section, Skill
-from guide.outages import server_error, service_unavailable
+from guide.platform.outages import server_error, service_unavailable
 from tests.factories import site_urls, tick_stage
 
 VALIDATOR = settings.BASE_DIR / "tests" / "validator"

@@ -4,8 +4,8 @@ import pytest
 from django.core.cache import cache
 from django.urls import reverse
 
-from guide import kept
 from guide.models import Skill
+from guide.serving import kept
 from tests.factories import VERSION
 
 

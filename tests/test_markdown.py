@@ -8,10 +8,10 @@ from django.template import engines
 from django.test import Client
 from django.utils.html import strip_tags
 
-from guide import markdown as guide_markdown
+from guide import text as guide_markdown
 from guide.admin import PLAIN_TEXT_NOTE, is_plain_text
-from guide.markdown import plain_text, render_markdown
 from guide.models import ChecklistItem, ListItem, SearchEntry, Skill
+from guide.text import plain_text, render_markdown
 from tests.factories import MODELS, change_url, form_data
 
 

@@ -19,7 +19,7 @@ from guide.models import (
     ContentVersion,
     Section,
     Skill,
-    content_committed,
+    announce_commit,
 )
 
 HOME = reverse("guide:home")
@@ -228,7 +228,7 @@ class UnreachableDatabase:
 
 def test_readers_still_get_cached_pages_while_the_database_is_down(client, content, monkeypatch):
     cached = client.get(HOME)
-    monkeypatch.setattr("guide.models.connection", UnreachableDatabase())
+    monkeypatch.setattr("guide.models.version.connection", UnreachableDatabase())
     response = client.get(HOME)
     assert response.status_code == HTTPStatus.OK
     assert response.content == cached.content
@@ -275,7 +275,7 @@ class Clock:
 @pytest.fixture
 def clock(monkeypatch):
     clock = Clock()
-    monkeypatch.setattr("guide.models.time", clock)
+    monkeypatch.setattr("guide.models.version.time", clock)
     return clock
 
 
@@ -328,4 +328,4 @@ def test_an_edit_of_many_rows_waits_once(content, django_capture_on_commit_callb
         for skill in Skill.objects.all()[:5]:
             skill.save()
         Skill.objects.filter(slug="docker").update(name="Docker, renamed")
-    assert callbacks == [content_committed]
+    assert callbacks == [announce_commit]

@@ -1,4 +1,5 @@
-"""Reading pages for visitors with a session, built from the shared skeleton (guide.personal).
+"""Reading pages for visitors with a session, built from the shared skeleton
+(guide.serving.skeletons).
 
 The contract: outside its `{% personal %}` parts, a reading page is the same for every
 visitor but an editor, so its skeleton can be shared; a page built from the skeleton is
@@ -16,10 +17,10 @@ from django.core.cache import cache
 from django.test import Client, RequestFactory
 from django.urls import resolve, reverse
 
-from guide import personal
 from guide import progress as rules
 from guide.models import ContentVersion, RoadmapStage, Skill
-from guide.pagecache import page_key
+from guide.serving.pagecache import page_key
+from guide.serving.skeletons import MARK, TOKEN_SLOT, skeleton_key
 from tests.factories import SESSION, VERSION, forget_kept, site_urls
 
 HTMX = {"HTTP_HX_REQUEST": "true"}
@@ -49,7 +50,7 @@ def skeleton_of(url: str, state: str | None = None, **headers) -> list[str] | No
     request = RequestFactory().get(path, query_params=None, **headers)
     request.META["QUERY_STRING"] = query
     key = page_key(request, str(ContentVersion.current()))
-    kept = cache.get(personal.skeleton_key(key, state))
+    kept = cache.get(skeleton_key(key, state))
     return kept and kept["skeleton"]
 
 
@@ -91,7 +92,7 @@ def test_every_visitor_but_editors_shares_one_skeleton(client, ada, content, hea
             forget_kept()
             response = visitor.get(url, **headers)
             assert response.status_code == HTTPStatus.OK, url
-            assert personal.MARK not in response.text
+            assert MARK not in response.text
             skeletons.append(skeleton_of(url, **headers))
         assert skeletons[0] is not None, url
         assert skeletons[0] == skeletons[1] == skeletons[2], url
@@ -127,7 +128,7 @@ def test_a_page_from_the_skeleton_is_the_page_the_view_renders(
         assert without_tokens(built.content) == without_tokens(rendered.content), url
         assert headers_of(built) == headers_of(rendered), url
         assert "no-store" in built["Cache-Control"] and "private" in built["Cache-Control"]
-        assert personal.MARK not in built.text
+        assert MARK not in built.text
 
 
 def test_the_learner_sees_their_own_parts(ada, content):
@@ -161,7 +162,7 @@ def test_editors_never_get_or_leave_a_skeleton(client, editor_client, content):
     Skill.objects.filter(slug="docker").update(published=False)
     ContentVersion.bump()
     page = editor_client.get(url).text
-    assert "Draft" in page and personal.MARK not in page
+    assert "Draft" in page and MARK not in page
     assert skeleton_of(url) is None
     reader = client.__class__()
     reader.get(url)
@@ -178,7 +179,7 @@ def test_marks_never_reach_a_page_that_is_not_kept(client, ada, content, url):
     client.force_login(ada)
     response = client.get(url)
     assert response.status_code in {HTTPStatus.NOT_FOUND, HTTPStatus.BAD_REQUEST}
-    assert personal.MARK not in response.text
+    assert MARK not in response.text
     assert "Signed in as" in response.text
 
 
@@ -224,7 +225,7 @@ def test_learners_with_the_same_ticks_share_one_skeleton(ada, content, headers):
         page = "".join(skeletons[0][::2])
         assert ("Mark ‘APIs’ as not done" in page) == (url == reverse("guide:roadmap"))
         # Every form has the token's slot, never a token.
-        assert set(TOKEN_VALUE.findall(page)) == {personal.TOKEN_SLOT}, url
+        assert set(TOKEN_VALUE.findall(page)) == {TOKEN_SLOT}, url
         assert skeleton_of(url, state_of({"user_id": 0}), **headers) is None
 
 
@@ -249,7 +250,7 @@ def test_a_learner_page_from_the_skeleton_is_the_page_the_view_renders(
         assert headers_of(built) == headers_of(rendered), url
         assert "no-store" in built["Cache-Control"] and "private" in built["Cache-Control"]
         for page in (rendered.text, built.text):
-            assert personal.MARK not in page and personal.TOKEN_SLOT not in page
+            assert MARK not in page and TOKEN_SLOT not in page
             assert TOKEN.search(page), url  # the tick forms carry the visitor's token
 
 

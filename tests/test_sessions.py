@@ -11,7 +11,7 @@ from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
 
-from guide.sessions import RENEWED_ON
+from guide.platform.sessions import RENEWED_ON
 
 TICK = reverse("guide:tick-item", args=["programming-functions"])
 DAY = 24 * 60 * 60

@@ -4,7 +4,8 @@ import pytest
 from django.db import models
 from django.urls import resolve, reverse
 
-from guide.models import RoadmapStage, RoadmapStageQuerySet
+from guide.models import RoadmapStage
+from guide.models.content import RoadmapStageQuerySet
 from tests.factories import (
     MOST_QUERIES,
     ROADMAP_READ,

@@ -1,3 +1,8 @@
+"""The site's template tags and filters: Markdown, JSON-LD, draft badges, and the
+`{% personal %}` and `{% shared %}` parts of pages built from skeletons
+(guide.serving.skeletons)."""
+
+import hashlib
 import json
 
 from django import template
@@ -5,8 +10,9 @@ from django.core.serializers.json import DjangoJSONEncoder
 from django.utils.html import format_html
 from django.utils.safestring import mark_safe
 
-from guide.markdown import render_markdown
-from guide.personal import PersonalNode, SharedNode
+from guide.serving.kept import per_version
+from guide.serving.skeletons import TOKEN_SLOT, mark, marking
+from guide.text import render_markdown
 
 register = template.Library()
 
@@ -37,10 +43,52 @@ def draft_badge(row) -> str:
     return "" if row.published else DRAFT_BADGE
 
 
+class PersonalNode(template.Node):
+    def __init__(self, template_name: str):
+        self.template_name = template_name
+
+    def render(self, context) -> str:
+        engine_template = context.template.engine.get_template(self.template_name)
+        with context.push():
+            html = engine_template.render(context)
+        request = context.get("request")
+        return mark(self.template_name, html) if request and marking(request) else html
+
+
+class SharedNode(template.Node):
+    """A part rendered once per content version for each set of keys (`per_version`).
+
+    Django's `{% cache %}` does not serve here: it would keep the first learner's CSRF
+    token inside the part and send it to every other learner (a form here needs the
+    visitor's own, put into `TOKEN_SLOT` as each page is sent); its key would not name the
+    content version and the release unless every use passed them; and each hit would read
+    the shared cache, where `per_version` answers from this process's memory first.
+    """
+
+    def __init__(self, nodelist, keys):
+        self.nodelist = nodelist
+        self.keys = keys
+
+    def render(self, context) -> str:
+        request = context.get("request")
+        if request is None:
+            return self.nodelist.render(context)
+        values = [context.get("show_drafts", False), *(key.resolve(context) for key in self.keys)]
+        digest = hashlib.sha256("\n".join(map(str, values)).encode()).hexdigest()
+        html = per_version(request, f"shared:{digest}", lambda: self.render_without_token(context))
+        if TOKEN_SLOT in html:
+            html = html.replace(TOKEN_SLOT, str(context.get("csrf_token", "")))
+        return mark_safe(html)  # noqa: S308 - rendered by the template engine
+
+    def render_without_token(self, context) -> str:
+        with context.push(csrf_token=TOKEN_SLOT):
+            return self.nodelist.render(context)
+
+
 @register.tag
 def personal(parser, token):
     """`{% personal "includes/x.html" %}`: a part of a reading page that is the visitor's
-    own (guide.personal). Its template may read only the request's context."""
+    own (guide.serving.skeletons). Its template may read only the request's context."""
     bits = token.split_contents()
     if len(bits) != 2 or bits[1][0] not in "\"'" or bits[1][0] != bits[1][-1]:
         raise template.TemplateSyntaxError('Use {% personal "template name" %}.')
@@ -50,7 +98,7 @@ def personal(parser, token):
 @register.tag
 def shared(parser, token):
     """`{% shared "name" key… %}…{% endshared %}`: a part of a learner's page rendered once
-    per content version for every learner whose keys are the same (guide.personal)."""
+    per content version for every learner whose keys are the same (guide.serving.skeletons)."""
     bits = token.split_contents()[1:]
     if not bits:
         raise template.TemplateSyntaxError('Use {% shared "name" key… %}.')

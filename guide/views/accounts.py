@@ -16,7 +16,6 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.debug import sensitive_post_parameters
 from django.views.decorators.http import require_http_methods
 
-from guide import auth, background
 from guide import progress as rules
 from guide.forms import (
     DeleteAccountForm,
@@ -25,7 +24,8 @@ from guide.forms import (
     PasswordResetForm,
     SignUpForm,
 )
-from guide.limits import over_limit, too_many_requests
+from guide.platform import auth, background
+from guide.platform.limits import over_limit, too_many_requests
 from guide.views.helpers import HtmxHttpRequest
 
 

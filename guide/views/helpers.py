@@ -1,5 +1,5 @@
 """What the views share: the typed request, the 400 page, the neighbours of a row and the
-section that carries a page's text. (Reading pages' ETags: guide.pagecache.)"""
+section that carries a page's text. (Reading pages' ETags: guide.serving.pagecache.)"""
 
 from http import HTTPStatus
 

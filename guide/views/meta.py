@@ -14,8 +14,8 @@ from django.views.decorators.cache import cache_control
 from django.views.decorators.http import require_safe
 
 from guide.history import Change, published_changes
-from guide.pagecache import reader_page
 from guide.seo import Crumb, PageMeta, page_title
+from guide.serving.pagecache import reader_page
 from guide.sitemaps import SITEMAPS
 
 # Pages for one visitor, or for nobody outside: not for search engines.

@@ -13,7 +13,7 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.urls import reverse
 
-from guide import history, structured
+from guide import history, seo
 from guide.charts import salary_chart
 from guide.forms import (
     CareerFilterForm,
@@ -24,7 +24,6 @@ from guide.forms import (
     SearchForm,
     SkillFilterForm,
 )
-from guide.markdown import plain_text
 from guide.models import (
     CareerLevel,
     Certification,
@@ -37,9 +36,10 @@ from guide.models import (
     Skill,
     by_category,
 )
-from guide.pagecache import reader_page
 from guide.search import search, suggestion
 from guide.seo import Crumb, PageMeta, describe, listing, page_title
+from guide.serving.pagecache import reader_page
+from guide.text import plain_text
 from guide.together import Count, Reads, read_together
 from guide.views.helpers import HtmxHttpRequest, neighbours, section_for
 from guide.visibility import is_editor
@@ -97,7 +97,7 @@ def home(request: HttpRequest) -> HttpResponse:
         (row.title for row in sections[1:]),
     )
     path = reverse("guide:home")
-    occupation = structured.occupation(
+    occupation = seo.occupation(
         description=description,
         url=request.build_absolute_uri(path),
         skills=skills,

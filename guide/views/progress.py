@@ -21,13 +21,13 @@ from django.views.decorators.http import require_http_methods, require_POST, req
 
 from guide import history
 from guide import progress as rules
-from guide.csrf import origin_checked_first_post
 from guide.forms import NoteForm, ResetForm, ShareForm, TickForm
-from guide.limits import limit_new_guest_sessions
-from guide.markdown import plain_text
 from guide.models import ChecklistItem, ProgressShare, RoadmapStage, Section, Skill
-from guide.pagecache import reader_page
+from guide.platform.csrf import origin_checked_first_post
+from guide.platform.limits import limit_new_guest_sessions
 from guide.seo import Crumb, PageMeta, describe, listing, page_title
+from guide.serving.pagecache import reader_page
+from guide.text import plain_text
 from guide.together import first, read_together
 from guide.views.helpers import HtmxHttpRequest, bad_request, neighbours, section_for
 from guide.visibility import is_editor

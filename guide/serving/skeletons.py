@@ -32,15 +32,13 @@ import logging
 import re
 import secrets
 
-from django import template
 from django.http import HttpRequest, HttpResponse
 from django.middleware.csrf import get_token
 from django.template.context import make_context
 from django.template.loader import get_template
 from django.utils.functional import SimpleLazyObject
-from django.utils.safestring import mark_safe
 
-from guide import kept
+from guide.serving import kept
 
 logger = logging.getLogger(__name__)
 
@@ -48,7 +46,7 @@ logger = logging.getLogger(__name__)
 # no content can forge one (skeletons are stored already cut, never with marks).
 MARK = f"personal-{secrets.token_hex(8)}"
 PART = re.compile(rf"<!--{MARK}:([\w./-]+)-->.*?<!--/{MARK}-->", re.DOTALL)
-SKELETON_TIMEOUT = 60 * 60 * 24  # as cached pages: older versions are never asked again
+SKELETON_TIMEOUT = kept.TIMEOUT  # as cached pages: older versions are never asked again
 # A skeleton kept for the learners in one state (their ticks): long enough for a learner's
 # next visits, short enough that the states learners have left make room.
 STATE_SKELETON_TIMEOUT = 60 * 60
@@ -157,40 +155,3 @@ def keep_skeleton(
         kept.keep(key, {"skeleton": skeleton, "headers": headers}, timeout)
     except Exception:
         logger.warning("page cache unavailable: skeleton not kept")
-
-
-class PersonalNode(template.Node):
-    def __init__(self, template_name: str):
-        self.template_name = template_name
-
-    def render(self, context) -> str:
-        engine_template = context.template.engine.get_template(self.template_name)
-        with context.push():
-            html = engine_template.render(context)
-        request = context.get("request")
-        return mark(self.template_name, html) if request and marking(request) else html
-
-
-class SharedNode(template.Node):
-    """A part rendered once per content version for each set of keys (`per_version`)."""
-
-    def __init__(self, nodelist, keys):
-        self.nodelist = nodelist
-        self.keys = keys
-
-    def render(self, context) -> str:
-        from guide.pagecache import per_version  # guide.pagecache imports this module
-
-        request = context.get("request")
-        if request is None:
-            return self.nodelist.render(context)
-        values = [context.get("show_drafts", False), *(key.resolve(context) for key in self.keys)]
-        digest = hashlib.sha256("\n".join(map(str, values)).encode()).hexdigest()
-        html = per_version(request, f"shared:{digest}", lambda: self.render_without_token(context))
-        if TOKEN_SLOT in html:
-            html = html.replace(TOKEN_SLOT, str(context.get("csrf_token", "")))
-        return mark_safe(html)  # noqa: S308 - rendered by the template engine
-
-    def render_without_token(self, context) -> str:
-        with context.push(csrf_token=TOKEN_SLOT):
-            return self.nodelist.render(context)

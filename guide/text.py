@@ -1,5 +1,7 @@
-"""Editor-written Markdown: the one way it becomes HTML (sanitised with nh3, so it can never
-carry script) and the one way it becomes plain text (search snippets, meta descriptions).
+"""Text: editor-written Markdown and the words of a query.
+
+Markdown has one way to become HTML (sanitised with nh3, so it can never carry script)
+and one way to become plain text (search snippets, meta descriptions).
 
 Which fields are Markdown is said once, by each model's `markdown_fields`; every other text
 field is plain text on one line.
@@ -10,10 +12,13 @@ HTML of an older text, while no request renders a text that was rendered before.
 """
 
 import html
-from functools import lru_cache
+import operator
+import re
+from functools import lru_cache, reduce
 
 import markdown
 import nh3
+from django.db.models import Q
 from django.utils.html import strip_tags
 from django.utils.safestring import SafeString, mark_safe
 
@@ -46,3 +51,20 @@ def render_markdown(text: str) -> SafeString:
 def plain_text(text: str) -> str:
     """The words a reader sees of `text`, without markup, on one line."""
     return " ".join(html.unescape(strip_tags(render_markdown(text or ""))).split())
+
+
+def words_of(text: str) -> list[str]:
+    """The distinct words of a query, lower-cased, in order."""
+    return list(dict.fromkeys(re.findall(r"\w+", text.lower())))
+
+
+def words_q(text: str, fields: list[str]) -> Q:
+    """Rows where every word of `text` appears, case-insensitively, in one of `fields`."""
+    return reduce(
+        operator.and_,
+        (
+            reduce(operator.or_, (Q(**{f"{field}__icontains": word}) for field in fields))
+            for word in words_of(text)
+        ),
+        Q(),
+    )

@@ -23,11 +23,9 @@ import logging
 from collections.abc import Callable
 from functools import lru_cache, wraps
 from http import HTTPStatus
-from typing import Any
 from urllib.parse import parse_qsl, urlencode
 
 import brotli
-from django.conf import settings
 from django.core.exceptions import DisallowedHost
 from django.db import DatabaseError
 from django.http import HttpRequest, HttpResponse, HttpResponseNotModified
@@ -36,9 +34,9 @@ from django.utils.cache import patch_cache_control, patch_vary_headers
 from django.views.decorators.http import condition, require_safe
 from django.views.decorators.vary import vary_on_headers
 
-from guide import kept, personal
-from guide.models import ContentVersion, Version
-from guide.visibility import is_editor
+from guide.serving import kept, skeletons
+from guide.serving.kept import content_version, release, request_version
+from guide.visibility import has_private_state, is_editor
 
 logger = logging.getLogger(__name__)
 
@@ -48,9 +46,6 @@ VARIANT_HEADERS = ("HX-Request", "HX-Target", "HX-History-Restore-Request")
 # The same, as WSGI names them: read from `request.META`, since `request.headers` builds
 # a map of every header (a cache hit would spend a third of its time there).
 VARIANT_META = tuple(f"HTTP_{name.upper().replace('-', '_')}" for name in VARIANT_HEADERS)
-# Cookies that make a page the visitor's own: a session, or a message waiting to be shown.
-PRIVATE_COOKIES = (settings.SESSION_COOKIE_NAME, "messages")
-PAGE_TIMEOUT = 60 * 60 * 24  # a day: pages of older versions are never asked for again
 SKIPPED_HEADERS = {"content-length", "set-cookie"}
 COMPRESSORS = {
     "br": lambda body: brotli.compress(body, quality=5),
@@ -58,75 +53,9 @@ COMPRESSORS = {
 }
 
 
-def has_private_state(request: HttpRequest) -> bool:
-    """Whether the visitor has a session or a pending message (their page is their own)."""
-    return any(name in request.COOKIES for name in PRIVATE_COOKIES)
-
-
-@lru_cache(maxsize=1)
-def release() -> str:
-    """A short hash that changes with the code, templates and static files (a deploy)."""
-    digest = hashlib.sha256()
-    for folder in ("config", "guide", "templates", "static"):
-        for path in sorted((settings.BASE_DIR / folder).rglob("*")):
-            if path.is_file() and "__pycache__" not in path.parts:
-                stat = path.stat()
-                digest.update(f"{path}:{stat.st_size}:{stat.st_mtime_ns}".encode())
-    return digest.hexdigest()[:12]
-
-
-_last_version: list[Version] = []
-
-
-def content_version() -> Version:
-    """The current content version, exact across processes and nodes.
-
-    It lives in the database, which every worker and node shares, and an edit bumps it in
-    the edit's own transaction; each process reads it at most once per lease, and an edit
-    completes only once every lease taken before it has run out (`ContentVersion`). While
-    the database is unreachable, the last number seen is used, so cached pages can still be
-    served.
-    """
-    try:
-        version = ContentVersion.current()
-    except DatabaseError:
-        if _last_version:
-            return _last_version[0]
-        raise
-    _last_version[:] = [version]
-    return version
-
-
 def variant(request: HttpRequest) -> str:
     meta = request.META
     return "|".join(meta.get(name, "") for name in VARIANT_META)
-
-
-def request_version(request: HttpRequest) -> Version:
-    """The content version for this request, read once (the middleware reads it first)."""
-    version = getattr(request, "content_version", None)
-    if version is None:
-        version = request.content_version = content_version()
-    return version
-
-
-def per_version(request: HttpRequest, name: str, compute: Callable[[], Any]) -> Any:
-    """`compute()`, worked out once per content version (and release) for every process
-    and node: kept (guide.kept) under `name`, which says what it depends on. What it
-    returns is shared by requests: read it, never change it."""
-    key = f"version:{request_version(request)}:{release()}:{name}"
-    try:
-        value = kept.recall(key)
-    except Exception:
-        logger.warning("page cache unavailable: computing %s", name)
-        return compute()
-    if value is None:
-        value = (compute(),)  # a tuple, so that None can be kept too
-        try:
-            kept.keep(key, value, PAGE_TIMEOUT)
-        except Exception:
-            logger.warning("page cache unavailable: %s not kept", name)
-    return value[0]
 
 
 def reader_etag(request: HttpRequest, *args, **kwargs) -> str | None:
@@ -147,7 +76,7 @@ def reader_page(view=None, *, shows: Callable[[HttpRequest], str | None] | None 
     Such visitors get an ETag, `public` revalidation and a page the cache may keep;
     visitors with a session get their own page, `private, no-store`, built from the page's
     skeleton (all of it but its `{% personal %}` parts) with their own parts put in
-    (guide.personal). Where the page also `shows` something of the visitor outside those
+    (guide.serving.skeletons). Where the page also `shows` something of the visitor outside those
     parts (the roadmap: their ticks), `shows(request)` says what, and the skeleton is
     shared by the visitors for whom it says the same (None: kept for none). Editors, who
     see drafts, always get the page rendered whole.
@@ -162,7 +91,7 @@ def reader_page(view=None, *, shows: Callable[[HttpRequest], str | None] | None 
             return with_etag(request, *args, **kwargs)
         key, timeout = skeleton_of(request, shows)
         if key and has_private_state(request):
-            response = personal.from_skeleton(request, key)
+            response = skeletons.from_skeleton(request, key)
             if response is not None:
                 return response
         request.personal_marks = True
@@ -170,7 +99,7 @@ def reader_page(view=None, *, shows: Callable[[HttpRequest], str | None] | None 
             response = with_etag(request, *args, **kwargs)
         finally:
             request.personal_marks = False
-        personal.keep_skeleton(request, response, key, timeout)
+        skeletons.keep_skeleton(request, response, key, timeout)
         return response
 
     @wraps(view)
@@ -195,11 +124,11 @@ def skeleton_of(request: HttpRequest, shows) -> tuple[str | None, int]:
     if key is None:
         return None, 0
     if shows is None:
-        return personal.skeleton_key(key), personal.SKELETON_TIMEOUT
+        return skeletons.skeleton_key(key), skeletons.SKELETON_TIMEOUT
     state = shows(request)
     if state is None:
         return None, 0
-    return personal.skeleton_key(key, state), personal.STATE_SKELETON_TIMEOUT
+    return skeletons.skeleton_key(key, state), skeletons.STATE_SKELETON_TIMEOUT
 
 
 def is_reader_page(request: HttpRequest) -> bool:
@@ -333,7 +262,7 @@ class PageCacheMiddleware:
             entries = entries_for(response)
             try:
                 kept.keep_many(
-                    {f"{page}:{name}": entry for name, entry in entries.items()}, PAGE_TIMEOUT
+                    {f"{page}:{name}": entry for name, entry in entries.items()}, kept.TIMEOUT
                 )
             except Exception:
                 logger.warning("page cache unavailable: page not kept")

@@ -12,7 +12,7 @@ from functools import wraps
 from django.middleware.csrf import REASON_BAD_ORIGIN, CsrfViewMiddleware, _get_failure_view
 from django.views.decorators.csrf import csrf_exempt, csrf_protect
 
-from guide.pagecache import has_private_state
+from guide.visibility import has_private_state
 
 REASON_NO_ORIGIN = "Origin checking failed - no Origin or Sec-Fetch-Site header."
 

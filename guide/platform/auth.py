@@ -1,5 +1,5 @@
 """Signing in with a password: Django's `ModelBackend`, reading the account with a compiled
-query (guide.compiled), since every request of a signed-in learner reads it.
+query (guide.serving.compiled), since every request of a signed-in learner reads it.
 
 Sessions made before this backend name Django's: `SessionLifetimeMiddleware` moves them to
 this one on their next request (`adopt_legacy_backend`), so nobody is signed out by it.
@@ -10,10 +10,11 @@ from django.contrib.auth.backends import ModelBackend
 from django.contrib.sessions.backends.base import SessionBase
 from django.core.exceptions import ValidationError
 
-from guide.compiled import CompiledQuery
+from guide.serving.compiled import CompiledQuery
 
-LEGACY_BACKEND = "django.contrib.auth.backends.ModelBackend"
-BACKEND = "guide.auth.AccountBackend"
+BACKEND = "guide.platform.auth.AccountBackend"
+# Backends that sessions signed in earlier may name: Django's, and this one at its old path.
+LEGACY_BACKENDS = {"django.contrib.auth.backends.ModelBackend", "guide.auth.AccountBackend"}
 ACCOUNT_BY_ID = CompiledQuery(lambda pk: get_user_model()._default_manager.filter(pk=pk), int)
 
 
@@ -29,5 +30,5 @@ class AccountBackend(ModelBackend):
 
 def adopt_legacy_backend(session: SessionBase) -> None:
     """A session signed in through Django's own backend is signed in through ours."""
-    if session.get(BACKEND_SESSION_KEY) == LEGACY_BACKEND:
+    if session.get(BACKEND_SESSION_KEY) in LEGACY_BACKENDS:
         session[BACKEND_SESSION_KEY] = BACKEND

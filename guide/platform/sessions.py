@@ -1,8 +1,8 @@
 """Where sessions live, how long, and how pages for signed-in learners are cached.
 
-Sessions live in the database (`SESSION_ENGINE = "guide.sessions"`), read from the shared
+Sessions live in the database (`SESSION_ENGINE = "guide.platform.sessions"`), read from the shared
 cache first where there is one (`SESSION_READ_THROUGH_CACHE`, with Redis: Django's
-`cached_db`), and read from the database with a compiled query (guide.compiled): every
+`cached_db`), and read from the database with a compiled query (guide.serving.compiled): every
 request with a session reads it.
 
 Sessions slide: while a visitor keeps coming back, the session is renewed, at most once a
@@ -19,8 +19,8 @@ from django.http import HttpRequest, HttpResponse
 from django.utils import timezone
 from django.utils.cache import patch_cache_control
 
-from guide import auth
-from guide.compiled import CompiledQuery
+from guide.platform import auth
+from guide.serving.compiled import CompiledQuery
 from guide.visibility import has_session
 
 RENEWED_ON = "renewed_on"

@@ -19,7 +19,7 @@ from guide.visibility import has_session
 def over_limit(request: HttpRequest, *, group: str, rate: str, key="ip") -> int | None:
     """Count this request in `group`; if that exceeds `rate`, the seconds until it lifts.
 
-    `key` is django-ratelimit's: "ip" is the client (guide.clientip), or a callable
+    `key` is django-ratelimit's: "ip" is the client (guide.platform.clientip), or a callable
     `(group, request) -> str`.
     """
     usage = get_usage(request, group=group, key=key, rate=rate, increment=True)
