@@ -7,7 +7,7 @@ answers 400 with the form's messages.
 
 import re
 import unicodedata
-from collections.abc import Callable
+from functools import cached_property
 from urllib.parse import urlencode
 
 from django import forms
@@ -20,7 +20,6 @@ from django.http import QueryDict
 from django.urls import reverse
 
 from guide.models import Provider, RoadmapStage, SalaryBand, Skill, SkillCategory, StageNote
-from guide.together import Reads
 
 MAX_QUERY_LENGTH = 100
 
@@ -60,11 +59,11 @@ class RowChoices(ModelChoiceIterator):
     def __iter__(self):
         if self.field.empty_label is not None:
             yield ("", self.field.empty_label)
-        for row in self.field.rows().values():
+        for row in self.field.rows.values():
             yield self.choice(row)
 
     def __len__(self):
-        return len(self.field.rows()) + (self.field.empty_label is not None)
+        return len(self.field.rows) + (self.field.empty_label is not None)
 
 
 class ContentChoice(forms.ModelChoiceField):
@@ -75,8 +74,7 @@ class ContentChoice(forms.ModelChoiceField):
     the row was unpublished or deleted) is "gone": its message says it is not in the guide
     now, without telling a draft from a row that never was.
 
-    The rows are read once, for both the options and the check of a value: the form reads
-    those of all its choices in one query (`VisibleChoices`).
+    The rows are read once (one query), for both the options and the check of a value.
     """
 
     iterator = RowChoices
@@ -90,26 +88,20 @@ class ContentChoice(forms.ModelChoiceField):
                 "gone": gone or f"There is no {noun} “%(value)s” in the guide now.",
             },
         )
-        super().__init__(queryset=None, to_field_name=to_field_name, **kwargs)
+        super().__init__(queryset=model.objects.none(), to_field_name=to_field_name, **kwargs)
         self.model = model
         self.key_pattern = r"[0-9]{1,5}" if to_field_name == "number" else r"[-a-z0-9_]{1,100}"
-        self.read_rows: Callable[[], list] | None = None  # set by the form
 
+    @cached_property
     def rows(self) -> dict:
-        if getattr(self, "_rows", None) is None:
-            self._rows = {str(getattr(row, self.to_field_name)): row for row in self.read_rows()}
-        return self._rows
-
-    def _set_queryset(self, queryset):
-        super()._set_queryset(queryset)
-        self._rows = None
-
-    queryset = property(forms.ModelChoiceField._get_queryset, _set_queryset)
+        """The rows to choose from, by key (read when first asked, after the form has set
+        the queryset)."""
+        return {str(getattr(row, self.to_field_name)): row for row in self.queryset}
 
     def to_python(self, value):
         if value in self.empty_values:
             return None
-        row = self.rows().get(str(value))
+        row = self.rows.get(str(value))
         if row is None:
             code = "gone" if re.fullmatch(self.key_pattern, str(value)) else "invalid_choice"
             raise ValidationError(self.error_messages[code], code=code, params={"value": value})
@@ -117,20 +109,13 @@ class ContentChoice(forms.ModelChoiceField):
 
 
 class VisibleChoices:
-    """Fill each `ContentChoice` with the rows this visitor may see (`drafts`: an editor).
+    """Fill each `ContentChoice` with the rows this visitor may see (`drafts`: an editor)."""
 
-    The rows of every choice are read together, in one query, when the first is needed
-    (to list the options or to check a value); a form that needs none reads none. With
-    `reads`, they are read with whatever else the view asked it for (guide.together).
-    """
-
-    def __init__(self, *args, drafts: bool, reads: Reads | None = None, **kwargs):
+    def __init__(self, *args, drafts: bool, **kwargs):
         super().__init__(*args, **kwargs)
-        reads = reads or Reads()
         for field in self.fields.values():
             if isinstance(field, ContentChoice):
                 field.queryset = field.model.objects.visible(drafts)
-                field.read_rows = reads.later(field.queryset)
 
 
 class FilterForm(NoColon, VisibleChoices, forms.Form):
@@ -161,7 +146,7 @@ class FilterForm(NoColon, VisibleChoices, forms.Form):
                 }
             )
 
-    def __init__(self, data: QueryDict, *, drafts: bool, reads: Reads | None = None):
+    def __init__(self, data: QueryDict, *, drafts: bool):
         # Control characters (NUL included) are refused, and never echoed back in the page.
         self.with_control = {
             name for name, values in data.lists() if any(map(has_control_characters, values))
@@ -169,7 +154,7 @@ class FilterForm(NoColon, VisibleChoices, forms.Form):
         printable = QueryDict(mutable=True)
         for name, values in data.lists():
             printable.setlist(name, [without_control_characters(value) for value in values])
-        super().__init__(printable, drafts=drafts, reads=reads)
+        super().__init__(printable, drafts=drafts)
         self.repeated = [name for name in self.fields if len(data.getlist(name)) > 1]
         self.url = reverse(self.url_name)
         self.enhance_fields()

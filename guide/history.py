@@ -24,30 +24,22 @@ from guide.models import (
     Skill,
     SkillCategory,
 )
-from guide.together import Most, read_together
-
-
-def changed(*sources: models.QuerySet) -> Most:
-    """When any row of `sources` (content querysets) last changed, as a part to read with
-    a page's rows (guide.together).
-
-    Each source is the rows a page shows (already filtered for what the visitor may see);
-    their history records are read through a subquery, so the part stays one query
-    however many rows and kinds a page shows.
-    """
-    return Most(
-        "history_date",
-        tuple(
-            source.model.history.filter(id__in=source.order_by().values("pk"))
-            for source in sources
-        ),
-    )
 
 
 def last_changed(*sources: models.QuerySet) -> datetime | None:
-    """When any row of `sources` last changed, read on its own (one query)."""
-    (latest,) = read_together(changed(*sources))
-    return latest
+    """When any row of `sources` (content querysets, the rows a page shows, already
+    filtered for what the visitor may see) last changed: one query, however many rows and
+    kinds a page shows (their history records' dates, through a subquery each, in a UNION)."""
+    if not sources:
+        return None
+    dates = [
+        source.model.history.filter(id__in=source.order_by().values("pk"))
+        .order_by()
+        .values_list("history_date", flat=True)
+        for source in sources
+    ]
+    first, *rest = dates
+    return (first.union(*rest, all=True) if rest else first).order_by("-history_date").first()
 
 
 # Each kind of content: its history's name field and the relation that carries its page.
@@ -66,13 +58,14 @@ NAME_FIELDS = {
     Provider: "name",
     Certification: "name",
 }
-# What `get_absolute_url` of each kind reads, so that linking a change costs no query per row.
+# The rows whose slugs `get_absolute_url` of each kind reads besides its own (the page's).
 URL_RELATIONS = {
-    ContentList: ["section"],
-    ListItem: ["content_list__section"],
-    ChecklistItem: ["stage"],
-    Resource: ["item__stage"],
+    ContentList: ("section",),
+    ListItem: ("content_list", "section"),
+    ChecklistItem: ("stage",),
+    Resource: ("item", "stage"),
 }
+URL_DEPTH = max(map(len, URL_RELATIONS.values()))
 KINDS = {"+": "Added", "~": "Changed", "-": "Removed"}
 
 
@@ -92,7 +85,7 @@ def published_changes(limit: int = 50) -> list[Change]:
     A change counts when the row was published after it (a draft's edits never show) and
     the row it belongs to is published now; a changed row must still be published (its
     link works). Editors' names are never read. One query for the records, then one for
-    the rows they name (of every kind together), to link each change to its page.
+    the addresses of the rows they name (of every kind together: `page_urls`).
     """
     labels = {model: index for index, model in enumerate(NAME_FIELDS)}
     records = []
@@ -118,12 +111,7 @@ def published_changes(limit: int = 50) -> list[Change]:
     for label, _, pk, _, history_type, _ in rows:
         if history_type != "-":
             wanted.setdefault(models_by_label[label], set()).add(pk)
-    named = read_together(*(linkable(model, pks) for model, pks in wanted.items()))
-    urls = {
-        (model, row.pk): row.get_absolute_url()
-        for model, rows_of_kind in zip(wanted, named, strict=True)
-        for row in rows_of_kind
-    }
+    urls = page_urls(wanted)
     return [
         Change(
             id=f"{models_by_label[label]._meta.model_name}-{history_id}",
@@ -137,11 +125,46 @@ def published_changes(limit: int = 50) -> list[Change]:
     ]
 
 
-def linkable(model: type[models.Model], pks: set[int]) -> models.QuerySet:
-    """The rows of `model` with these keys, with what their `get_absolute_url` reads."""
-    rows = model.objects.filter(pk__in=pks)
-    relations = URL_RELATIONS.get(model)
-    return rows.select_related(*relations) if relations else rows
+def page_urls(wanted: dict[type[models.Model], set[int]]) -> dict[tuple[type, int], str]:
+    """The address of each wanted row, by kind and key, in one query for every kind: the
+    row's slug and those of the rows its page belongs to (`URL_RELATIONS`), from which its
+    `get_absolute_url` works without reading any row whole."""
+    parts = []
+    for label, (model, pks) in enumerate(wanted.items()):
+        relations = URL_RELATIONS.get(model, ())
+        slugs = ["__".join([*relations[: depth + 1], "slug"]) for depth in range(len(relations))]
+        columns = [models.F(slug) for slug in slugs]
+        columns += [models.Value("")] * (URL_DEPTH - len(columns))
+        parents = {f"parent{depth}": column for depth, column in enumerate(columns)}
+        parts.append(
+            model.objects.filter(pk__in=pks)
+            .order_by()
+            .annotate(kind_of_row=models.Value(label), **parents)
+            .values_list("kind_of_row", "pk", "slug", *parents)
+        )
+    if not parts:
+        return {}
+    kinds = list(wanted)
+    first, *rest = parts
+    # Ordered by a column of the result: a UNION would otherwise take the first model's
+    # Meta.ordering, which names a column it does not select.
+    rows = (first.union(*rest, all=True) if rest else first).order_by("kind_of_row")
+    return {
+        (kinds[label], pk): unsaved(kinds[label], slug, parents).get_absolute_url()
+        for label, pk, slug, *parents in rows
+    }
+
+
+def unsaved(model: type[models.Model], slug: str, parent_slugs: list[str]) -> models.Model:
+    """A row of `model` with only its slug, joined to the rows its page belongs to with
+    theirs: enough for `get_absolute_url`."""
+    row = current = model(slug=slug)
+    for name, parent_slug in zip(URL_RELATIONS.get(model, ()), parent_slugs, strict=False):
+        field = type(current)._meta.get_field(name)
+        parent = field.related_model(slug=parent_slug)
+        field.set_cached_value(current, parent)
+        current = parent
+    return row
 
 
 # What each reading page shows, as the content querysets `last_changed` dates.

@@ -37,7 +37,6 @@ from guide.models import (
 )
 from guide.serving.compiled import CompiledQuery
 from guide.serving.kept import per_version
-from guide.together import read_together
 from guide.visibility import has_private_state
 
 GUEST_SESSION_KEY = "guest"
@@ -290,7 +289,7 @@ def outline(stages: list[RoadmapStage]) -> Outline:
 def read_outline(drafts: bool) -> Outline:
     """The outline of the stages a learner sees, with their items and their resources."""
     stages = RoadmapStage.objects.visible(drafts).with_items(drafts, resources=True)
-    return outline(read_together(stages)[0])
+    return outline(list(stages))
 
 
 def progress_on(
@@ -392,6 +391,12 @@ def learner(request: HttpRequest, *, create: bool = False) -> Owner | None:
     return owner_of(user=request.user, session=request.session, create=create)
 
 
+def roadmap_outline(request: HttpRequest, *, drafts: bool) -> Outline:
+    """The stages a visitor sees with their items (and resources), read once per content
+    version for every process and node (`per_version`)."""
+    return per_version(request, f"roadmap:{int(drafts)}", lambda: read_outline(drafts))
+
+
 def learner_progress(request: HttpRequest, *, drafts: bool, notes: dict[int, str] | None = None):
     """Every stage the learner sees with its items, and this learner's ticks on them (and
     `notes`, their notes by stage, on the dashboard).
@@ -405,7 +410,7 @@ def learner_progress(request: HttpRequest, *, drafts: bool, notes: dict[int, str
     kept = request.__dict__.setdefault("_learner_progress", {})
     if reading and drafts in kept:
         return kept[drafts]
-    roadmap = per_version(request, f"roadmap:{int(drafts)}", lambda: read_outline(drafts))
+    roadmap = roadmap_outline(request, drafts=drafts)
     owner = None if reading and not has_private_state(request) else learner(request)
     progress = progress_on(roadmap, done_items(owner=owner), notes or {})
     if reading:  # a write's page reads the ticks it made

@@ -53,18 +53,19 @@ CONTENT_TABLES = [
     for table in (model, *(field.remote_field.through for field in model._meta.many_to_many))
 ]
 
-# The query that reads the content version, for the ETag of a visitor without a session.
-VERSION = 1
-# The query that reads a visitor's session, unless the shared cache holds it (`cached_db`
-# sessions, with Redis).
-SESSION = 0 if settings.SESSION_READ_THROUGH_CACHE else 1
-# The query that reads the roadmap a learner ticks off (the stages, their items with their
-# projects, the items' resources, together): the roadmap and stage pages, the dashboard,
-# "Continue where you left off".
-ROADMAP_READ = 1
-# No reading or progress page costs any visitor, anonymous, guest or signed in, more than
-# this many queries with nothing kept (a cold cache), whatever the amount of content.
-MOST_QUERIES = 6
+# The pages tests visit most.
+HOME = reverse("guide:home")
+ROADMAP = reverse("guide:roadmap")
+SKILLS = reverse("guide:skills")
+PROJECTS = reverse("guide:projects")
+CAREER = reverse("guide:career")
+SALARIES = reverse("guide:salaries")
+CERTIFICATIONS = reverse("guide:certifications")
+SEARCH = reverse("guide:search")
+CHANGES = reverse("guide:changes")
+FEED = reverse("guide:changes-feed")
+DASHBOARD = reverse("guide:progress")
+HTMX = {"HTTP_HX_REQUEST": "true"}
 
 _numbers = count(1000)
 
@@ -83,6 +84,12 @@ def site_urls() -> list[str]:
     urls += [section.get_absolute_url() for section in Section.objects.published()]
     urls += [stage.get_absolute_url() for stage in RoadmapStage.objects.published()]
     return urls
+
+
+def tick(client, slug: str, *, done: bool = True, **headers):
+    """Tick (or untick) the checklist item `slug` as the roadmap's form does; the response."""
+    url = reverse("guide:tick-item", args=[slug])
+    return client.post(url, {"done": "1" if done else "0"}, **headers)
 
 
 def tick_stage(user, number: int) -> None:

@@ -12,7 +12,7 @@ from django.utils.html import strip_tags
 from guide.models import ContentVersion, SearchSynonym, Skill
 from guide.search import highlight, rebuild_index, search, snippet, suggestion, words_of
 from tests.factories import (
-    VERSION,
+    SEARCH,
     add_more_content,
     forget_kept,
     form_data,
@@ -21,8 +21,6 @@ from tests.factories import (
     make_section,
     make_stage,
 )
-
-SEARCH = reverse("guide:search")
 
 
 def test_words_of_a_query():
@@ -147,17 +145,17 @@ def test_every_page_has_the_search_box(client, content):
 
 
 # The content version, the index's version, the search; a spelling suggestion when empty.
-@pytest.mark.parametrize(("query", "budget"), [("learning", VERSION + 2), ("zzzz", VERSION + 3)])
+@pytest.mark.parametrize(("query", "budget"), [("learning", 3), ("zzzz", 4)])
 def test_search_is_one_query_on_the_index(
-    client, content, django_assert_num_queries, query, budget
+    client, content, django_assert_max_num_queries, query, budget
 ):
     rebuild_index()
-    with django_assert_num_queries(budget):
+    with django_assert_max_num_queries(budget):
         client.get(SEARCH, {"q": query})
     add_more_content()  # bumps the version: the next search rebuilds the index first
     client.get(SEARCH, {"q": "warm"})
     forget_kept()
-    with django_assert_num_queries(budget):
+    with django_assert_max_num_queries(budget):
         client.get(SEARCH, {"q": query})
 
 
@@ -173,7 +171,7 @@ def index_is_current() -> bool:
 
 
 def test_an_admin_edit_rebuilds_the_index_as_it_commits(
-    editor_client, content, django_capture_on_commit_callbacks, django_assert_num_queries
+    editor_client, content, django_capture_on_commit_callbacks, django_assert_max_num_queries
 ):
     rebuild_index()
     skill = Skill.objects.get(slug="xgboost")
@@ -185,7 +183,7 @@ def test_an_admin_edit_rebuilds_the_index_as_it_commits(
     assert response.status_code == HTTPStatus.FOUND
     assert index_is_current()
     # The reader's search only reads: the version, the index's version, the search.
-    with django_assert_num_queries(VERSION + 2):
+    with django_assert_max_num_queries(3):
         response = Client().get(SEARCH, {"q": "zebrafish"})
     assert "<mark>zebrafish</mark>" in response.text
 
@@ -257,8 +255,8 @@ def test_postgresql_takes_web_search_syntax(content):
     assert search('"model deployment"', drafts=False) != []
 
 
-def test_empty_search_only_reads_the_content_version(client, db, django_assert_num_queries):
-    with django_assert_num_queries(VERSION):
+def test_empty_search_only_reads_the_content_version(client, db, django_assert_max_num_queries):
+    with django_assert_max_num_queries(1):
         response = client.get(SEARCH)
     assert response.status_code == HTTPStatus.OK
 
@@ -384,8 +382,8 @@ def test_a_synonym_is_one_word_with_a_meaning(editor_client, synonyms):
     assert "already exists" in response.text or "unique_term" in response.text
 
 
-def test_a_fallback_search_keeps_the_query_budget(client, synonyms, django_assert_num_queries):
+def test_a_fallback_search_keeps_the_query_budget(client, synonyms, django_assert_max_num_queries):
     rebuild_index()
-    with django_assert_num_queries(VERSION + 2):
+    with django_assert_max_num_queries(3):
         response = client.get(SEARCH, {"q": "kubernetes cost"})
     assert response.context["some_words"] is True

@@ -86,12 +86,6 @@ class RoadmapStageQuerySet(ContentQuerySet):
             )
         return self.prefetch_related(models.Prefetch("items", items))
 
-    def with_item_count(self, drafts: bool):
-        """Annotate `item_count`: the items a reader may see (ordered: aggregates ignore
-        Meta.ordering)."""
-        shown = Q() if drafts else Q(items__published=True)
-        return self.annotate(item_count=models.Count("items", filter=shown)).order_by("number")
-
 
 class SkillQuerySet(ContentQuerySet):
     def filtered(self, *, category=None, stage=None, q: str = ""):
@@ -106,7 +100,7 @@ class SkillQuerySet(ContentQuerySet):
 
     def for_listing(self, *, drafts: bool):
         """These skills in their categories' order, each with its category and stages (to
-        read with guide.together, then group with `by_category`)."""
+        group with `by_category`)."""
         stages = models.Prefetch("stages", RoadmapStage.objects.visible(drafts))
         return (
             self.select_related("category")

@@ -3,7 +3,6 @@ section that carries a page's text. (Reading pages' ETags: guide.serving.pagecac
 
 from http import HTTPStatus
 
-from django.db.models import QuerySet
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django_htmx.middleware import HtmxDetails
@@ -30,7 +29,6 @@ def neighbours(rows: list, current) -> tuple:
     return previous, following
 
 
-def section_for(feature: str, *, drafts: bool) -> QuerySet:
-    """The article section that carries a structured page's text (a row or none), to read
-    with the page's other rows (guide.together)."""
-    return Section.objects.visible(drafts).filter(feature=feature)
+def section_for(feature: str, *, drafts: bool) -> Section | None:
+    """The article section that carries a structured page's text (None: there is none)."""
+    return Section.objects.visible(drafts).filter(feature=feature).first()

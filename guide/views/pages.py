@@ -5,7 +5,7 @@ every queryset, form and search it uses: readers never see a draft.
 """
 
 from collections.abc import Callable
-from datetime import datetime
+from dataclasses import dataclass
 from http import HTTPStatus
 
 from django.db.models import Exists, Model, OuterRef, Prefetch, QuerySet
@@ -14,6 +14,7 @@ from django.shortcuts import render
 from django.urls import reverse
 
 from guide import history, seo
+from guide import progress as rules
 from guide.charts import salary_chart
 from guide.forms import (
     CareerFilterForm,
@@ -28,7 +29,6 @@ from guide.models import (
     CareerLevel,
     Certification,
     ChecklistItem,
-    ContentList,
     PortfolioProject,
     RoadmapStage,
     SalaryBand,
@@ -40,7 +40,6 @@ from guide.search import search, suggestion
 from guide.seo import Crumb, PageMeta, describe, listing, page_title
 from guide.serving.pagecache import reader_page
 from guide.text import plain_text
-from guide.together import Count, Reads, read_together
 from guide.views.helpers import HtmxHttpRequest, neighbours, section_for
 from guide.visibility import is_editor
 
@@ -49,47 +48,28 @@ LIVE_SEARCH_TARGET = "site-search-results"
 HOME_TITLE = "Machine Learning Engineer Career Path: skills, roadmap, salaries"
 
 
-def feature_rows(feature: str, *, drafts: bool) -> tuple[str, QuerySet] | None:
-    """What a section shows after its text (None: nothing), and its name in the context."""
+def feature_context(feature: str, *, drafts: bool) -> dict:
+    """The structured content a section shows after its text (none without a feature)."""
     match feature:
         case Section.Feature.SKILLS:
-            return "categories", Skill.objects.visible(drafts).for_listing(drafts=drafts)
+            skills = Skill.objects.visible(drafts).for_listing(drafts=drafts)
+            return {"categories": by_category(list(skills))}
         case Section.Feature.ROADMAP:
-            return "stages", RoadmapStage.objects.visible(drafts).with_items(drafts)
+            return {"stages": list(RoadmapStage.objects.visible(drafts).with_items(drafts))}
         case Section.Feature.CAREER:
-            return "levels", CareerLevel.objects.visible(drafts)
+            return {"levels": list(CareerLevel.objects.visible(drafts))}
         case Section.Feature.SALARIES:
-            return "bands", SalaryBand.objects.visible(drafts)
+            return {"bands": list(SalaryBand.objects.visible(drafts))}
         case Section.Feature.CERTIFICATIONS:
-            certifications = Certification.objects.visible(drafts)
-            return "certifications", certifications.select_related("provider")
-    return None
-
-
-def feature_context(feature: str, *, drafts: bool) -> tuple[dict, datetime | None]:
-    """The structured content a section shows after its text, and when it last changed,
-    in one query (none for a section without a feature)."""
-    found = feature_rows(feature, drafts=drafts)
-    if found is None:
-        return {}, None
-    name, rows = found
-    shown, updated = read_together(
-        rows, history.changed(*history.feature_sources(feature, drafts=drafts))
-    )
-    return {name: by_category(shown) if name == "categories" else shown}, updated
+            certifications = Certification.objects.visible(drafts).select_related("provider")
+            return {"certifications": list(certifications)}
+    return {}
 
 
 @reader_page
 def home(request: HttpRequest) -> HttpResponse:
     drafts = is_editor(request)
-    sections, skills, bands, stages, project_count, updated = read_together(
-        Section.objects.visible(drafts),
-        Skill.objects.visible(drafts),
-        SalaryBand.objects.visible(drafts),
-        RoadmapStage.objects.visible(drafts).with_item_count(drafts),
-        Count(PortfolioProject.objects.visible(drafts)),
-        history.changed(*history.home_sources(drafts=drafts)),
-    )
+    sections = list(Section.objects.visible(drafts))
     introduction = sections[0] if sections else None
     intro_lead, intro_rest = first_paragraph(introduction.body if introduction else "")
     description = listing(
@@ -100,22 +80,25 @@ def home(request: HttpRequest) -> HttpResponse:
     occupation = seo.occupation(
         description=description,
         url=request.build_absolute_uri(path),
-        skills=skills,
-        bands=bands,
+        skills=Skill.objects.visible(drafts),
+        bands=SalaryBand.objects.visible(drafts),
     )
     context = {
         "introduction": introduction,
         "intro_lead": intro_lead,
         "intro_rest": intro_rest,
         "sections": sections[1:],
-        "stages": stages,
-        "project_count": project_count,
+        # The roadmap at a glance: the outline a learner's "continue" reads too.
+        "glance": [
+            (stage, len(items)) for stage, items in rules.roadmap_outline(request, drafts=drafts)
+        ],
+        "project_count": PortfolioProject.objects.visible(drafts).count(),
         "page": PageMeta(
             request,
             title=HOME_TITLE,
             description=description,
             path=path,
-            updated=updated,
+            updated=history.last_changed(*history.home_sources(drafts=drafts)),
             extra_data=[occupation],
             edits=introduction or Section,
         ),
@@ -133,23 +116,18 @@ def first_paragraph(markdown_text: str) -> tuple[str, str]:
 @reader_page
 def section(request: HttpRequest, slug: str) -> HttpResponse:
     drafts = is_editor(request)
-    sections, lists, text_updated = read_together(
-        Section.objects.visible(drafts),
-        ContentList.objects.visible(drafts).filter(section__slug=slug).with_items(drafts),
-        history.changed(*history.section_text_sources(slug, drafts=drafts)),
-    )
+    sections = list(Section.objects.visible(drafts))
     current = next((row for row in sections if row.slug == slug), None)
     if current is None:
         raise Http404("No section with that address.")
+    lists = list(current.lists.visible(drafts).with_items(drafts))
     previous, following = neighbours(sections, current)
-    feature, feature_updated = feature_context(current.feature, drafts=drafts)
-    updated = max(filter(None, [text_updated, feature_updated]), default=None)
     context = {
         "section": current,
         "lists": lists,
         "previous": previous,
         "next": following,
-        **feature,
+        **feature_context(current.feature, drafts=drafts),
     }
     context["page"] = PageMeta(
         request,
@@ -160,7 +138,7 @@ def section(request: HttpRequest, slug: str) -> HttpResponse:
             Crumb("Guide", f"{reverse('guide:home')}#contents"),
             Crumb(current.title, current.get_absolute_url()),
         ],
-        updated=updated,
+        updated=history.last_changed(*history.section_sources(current, drafts=drafts)),
         og_type="article",
         article=True,
         edits=current,
@@ -179,62 +157,28 @@ def section_description(section: Section, lists, context: dict) -> str:
     return describe(f"{section.title}: {headings}." if headings else f"{section.title}.")
 
 
-def list_page(
-    request: HttpRequest,
-    name: str,
-    description: str,
-    updated: datetime | None,
-    *,
-    edits: type[Model],
-    crumb: str = "",
-) -> PageMeta:
-    """The metadata of a list page (of `edits` rows): its filters never change its
-    canonical address."""
-    return PageMeta(
-        request,
-        title=page_title(name),
-        description=description,
-        path=request.path,
-        crumbs=[Crumb(crumb or name, request.path)],
-        updated=updated,
-        edits=edits,
-    )
-
-
-def filtered_page(view):
-    """A reading page with a filter form: GET only, a cacheable whole page or region."""
-    return reader_page(view)
-
-
 def render_filtered(
     request: HtmxHttpRequest,
     template: str,
     form: FilterForm,
     *,
-    reads: Reads | None = None,
     noun: str,
     results: Callable[..., dict],
-    page: Callable[[dict, datetime | None], PageMeta],
-    sources: Callable[[], tuple[QuerySet, ...]] | None = None,
+    page: Callable[[dict], PageMeta],
+    around: Callable[[], dict] = dict,
     partial: str = "results",
-    **shown: Callable[[], object],
 ) -> HttpResponse:
     """Render a page with a filter form: the results region alone for htmx requests.
 
     `results(**filters)` gives the results' context, with their `count`; it is asked only
     for valid filters. Invalid filters answer 400 with the form's messages, in the page or
     the region. A history restore is never answered with the fragment: it needs the page.
-    `page(context, updated)` gives the whole page's metadata (a region needs none), with
-    when the rows it shows (`sources`) last changed.
-
-    The form's choices, what `shown` asks for (each a read from `reads`) and that date are
-    read together, in one query (guide.together).
+    The whole page also gets `around()` (what it shows around the results) and its
+    metadata, `page(context)`; a region needs neither.
     """
-    reads = reads or Reads()
     region = request.htmx and not request.htmx.history_restore_request
     if region:
         template = f"{template}#{partial}"
-    updated = reads.later(history.changed(*sources())) if sources and not region else None
     valid = form.is_valid()
     context = {
         "form": form,
@@ -243,206 +187,186 @@ def render_filtered(
         "count": None,
         "filtered": bool(form.filters()),
         **(results(**form.filters()) if valid else {}),
-        **{name: read() for name, read in shown.items()},
     }
     if not region:
-        context["page"] = page(context, updated() if updated else None)
+        context.update(around())
+        context["page"] = page(context)
     status = HTTPStatus.OK if valid else HTTPStatus.BAD_REQUEST
     return render(request, template, context, status=status)
 
 
-@filtered_page
-def skills(request: HtmxHttpRequest) -> HttpResponse:
+@dataclass(frozen=True)
+class Listing:
+    """A page that lists rows of one kind (`edits`) behind a filter form: what the one
+    view, `filtered_list`, needs to know of it."""
+
+    template: str
+    form: type[FilterForm]
+    noun: str
+    name: str  # in the title
+    edits: type[Model]
+    # The results' context, with their `count`, for the visitor (`drafts`) and the filters.
+    results: Callable[..., dict]
+    # The page's description, from its context.
+    description: Callable[[dict], str]
+    # What the page shows, to date it ("Last updated").
+    sources: Callable[[bool], tuple[QuerySet, ...]]
+    # What the page shows around the results (its section's text, say).
+    around: Callable[[bool], dict]
+    crumb: str = ""  # in the breadcrumbs, when not `name`
+
+
+@reader_page
+def filtered_list(request: HtmxHttpRequest, listing: Listing) -> HttpResponse:
     drafts = is_editor(request)
-    reads = Reads()
-
-    def results(**filters) -> dict:
-        (skills,) = read_together(
-            Skill.objects.visible(drafts).filtered(**filters).for_listing(drafts=drafts)
-        )
-        shown = by_category(skills)
-        return {
-            "categories": shown,
-            "count": sum(len(category.shown_skills) for category in shown),
-        }
-
     return render_filtered(
         request,
-        "guide/skills.html",
-        SkillFilterForm(request.GET, drafts=drafts, reads=reads),
-        reads=reads,
-        noun="skill",
-        results=results,
-        page=lambda context, updated: list_page(
+        listing.template,
+        listing.form(request.GET, drafts=drafts),
+        noun=listing.noun,
+        results=lambda **filters: listing.results(drafts, **filters),
+        page=lambda context: PageMeta(
             request,
-            "Skills",
-            listing(
-                f"{context['count'] or 'The'} skills a machine learning engineer needs, by area",
-                (category.name for category in context.get("categories", [])),
-                separator=", ",
-            ),
-            updated,
-            edits=Skill,
+            title=page_title(listing.name),
+            description=listing.description(context),
+            path=request.path,  # filters never change the canonical address
+            crumbs=[Crumb(listing.crumb or listing.name, request.path)],
+            updated=history.last_changed(*listing.sources(drafts)),
+            edits=listing.edits,
         ),
-        sources=lambda: history.list_page_sources(Section.Feature.SKILLS, drafts=drafts),
-        section=reads.one(section_for(Section.Feature.SKILLS, drafts=drafts)),
+        around=lambda: listing.around(drafts),
     )
 
 
-@filtered_page
-def projects(request: HtmxHttpRequest) -> HttpResponse:
-    drafts = is_editor(request)
-    reads = Reads()
-    visible_projects = PortfolioProject.objects.visible(drafts)
+def with_section(feature: str) -> Callable[[bool], dict]:
+    """A list page's text: the article section that carries it."""
+    return lambda drafts: {"section": section_for(feature, drafts=drafts)}
 
-    def results(**filters) -> dict:
-        (rows,) = read_together(
-            visible_projects.filtered(**filters).prefetch_related(
-                Prefetch("skills", Skill.objects.visible(drafts))
-            )
-        )
-        return {"projects": rows, "count": len(rows)}
 
-    return render_filtered(
-        request,
-        "guide/projects.html",
-        ProjectFilterForm(request.GET, drafts=drafts, reads=reads),
-        reads=reads,
-        noun="project",
-        results=results,
-        page=lambda context, updated: list_page(
-            request,
-            "Portfolio projects",
-            listing(
-                f"{context['count'] or 'The'} portfolio projects to build",
-                (project.title for project in context.get("projects", [])),
-                separator="; ",
-            ),
-            updated,
-            edits=PortfolioProject,
-            crumb="Projects",
-        ),
-        sources=lambda: history.projects_sources(drafts=drafts),
-        # The stage whose items are the projects.
-        stage=reads.one(
-            RoadmapStage.objects.visible(drafts).filter(
-                Exists(
-                    ChecklistItem.objects.visible(drafts).filter(
-                        stage=OuterRef("pk"), project__in=visible_projects
-                    )
-                )
-            )
-        ),
+def skill_results(drafts: bool, **filters) -> dict:
+    skills = Skill.objects.visible(drafts).filtered(**filters).for_listing(drafts=drafts)
+    shown = by_category(list(skills))
+    return {"categories": shown, "count": sum(len(category.shown_skills) for category in shown)}
+
+
+def project_results(drafts: bool, **filters) -> dict:
+    rows = PortfolioProject.objects.visible(drafts).filtered(**filters)
+    rows = list(rows.prefetch_related(Prefetch("skills", Skill.objects.visible(drafts))))
+    return {"projects": rows, "count": len(rows)}
+
+
+def projects_stage(drafts: bool) -> dict:
+    """The roadmap stage whose items are the projects."""
+    items = ChecklistItem.objects.visible(drafts).filter(
+        stage=OuterRef("pk"), project__in=PortfolioProject.objects.visible(drafts)
     )
+    return {"stage": RoadmapStage.objects.visible(drafts).filter(Exists(items)).first()}
 
 
-@filtered_page
-def career(request: HtmxHttpRequest) -> HttpResponse:
-    drafts = is_editor(request)
-    reads = Reads()
-
-    def results(**filters) -> dict:
-        levels = list(CareerLevel.objects.visible(drafts).filtered(**filters))
-        return {"levels": levels, "count": len(levels)}
-
-    return render_filtered(
-        request,
-        "guide/career.html",
-        CareerFilterForm(request.GET, drafts=drafts, reads=reads),
-        reads=reads,
-        noun="career level",
-        results=results,
-        page=lambda context, updated: list_page(
-            request,
-            "Career progression",
-            listing(
-                "Machine learning engineer career levels by experience",
-                (f"{level.title} ({level.experience})" for level in context.get("levels", [])),
-                separator="; ",
-            ),
-            updated,
-            edits=CareerLevel,
-            crumb="Career",
-        ),
-        sources=lambda: history.list_page_sources(Section.Feature.CAREER, drafts=drafts),
-        section=reads.one(section_for(Section.Feature.CAREER, drafts=drafts)),
-    )
+def career_results(drafts: bool, **filters) -> dict:
+    levels = list(CareerLevel.objects.visible(drafts).filtered(**filters))
+    return {"levels": levels, "count": len(levels)}
 
 
-@filtered_page
-def salaries(request: HtmxHttpRequest) -> HttpResponse:
-    drafts = is_editor(request)
-    reads = Reads()
-
-    def results(**filters) -> dict:
-        every_band = SalaryBand.objects.visible(drafts)
-        bands = list(every_band.filtered(**filters).with_axis_top(every_band))
-        # One dollar axis for every level, so that a filtered chart keeps its scale (no
-        # band shown: there is none at all).
-        axis_top = bands[0].axis_top if bands else 0
-        return {
-            "bands": bands,
-            "count": len(bands),
-            "chart": salary_chart(bands, axis_top=axis_top),
-        }
-
-    return render_filtered(
-        request,
-        "guide/salaries.html",
-        SalaryFilterForm(request.GET, drafts=drafts, reads=reads),
-        reads=reads,
-        noun="salary band",
-        results=results,
-        page=lambda context, updated: list_page(
-            request,
-            "Salaries",
-            listing(
-                "Machine learning engineer salaries in US dollars, by experience",
-                (f"{band.level} {band.range_label}" for band in context.get("bands", [])),
-                separator="; ",
-            ),
-            updated,
-            edits=SalaryBand,
-        ),
-        sources=lambda: history.list_page_sources(Section.Feature.SALARIES, drafts=drafts),
-        section=reads.one(section_for(Section.Feature.SALARIES, drafts=drafts)),
-    )
+def salary_results(drafts: bool, **filters) -> dict:
+    every_band = SalaryBand.objects.visible(drafts)
+    bands = list(every_band.filtered(**filters).with_axis_top(every_band))
+    # One dollar axis for every level, so that a filtered chart keeps its scale (no band
+    # shown: there is none at all).
+    axis_top = bands[0].axis_top if bands else 0
+    return {"bands": bands, "count": len(bands), "chart": salary_chart(bands, axis_top=axis_top)}
 
 
-@filtered_page
-def certifications(request: HtmxHttpRequest) -> HttpResponse:
-    drafts = is_editor(request)
-    reads = Reads()
-
-    def results(**filters) -> dict:
-        rows = Certification.objects.visible(drafts).filtered(**filters)
-        rows = list(rows.select_related("provider"))
-        return {"certifications": rows, "count": len(rows)}
-
-    return render_filtered(
-        request,
-        "guide/certifications.html",
-        CertificationFilterForm(request.GET, drafts=drafts, reads=reads),
-        reads=reads,
-        noun="certification",
-        results=results,
-        page=lambda context, updated: list_page(
-            request,
-            "Certifications",
-            listing(
-                f"{context['count'] or 'The'} certifications for machine learning engineers",
-                (row.name for row in context.get("certifications", [])),
-                separator="; ",
-            ),
-            updated,
-            edits=Certification,
-        ),
-        sources=lambda: history.list_page_sources(Section.Feature.CERTIFICATIONS, drafts=drafts),
-        section=reads.one(section_for(Section.Feature.CERTIFICATIONS, drafts=drafts)),
-    )
+def certification_results(drafts: bool, **filters) -> dict:
+    rows = Certification.objects.visible(drafts).filtered(**filters).select_related("provider")
+    rows = list(rows)
+    return {"certifications": rows, "count": len(rows)}
 
 
-@filtered_page
+def feature_page_sources(feature: str) -> Callable[[bool], tuple[QuerySet, ...]]:
+    return lambda drafts: history.list_page_sources(feature, drafts=drafts)
+
+
+SKILLS = Listing(
+    template="guide/skills.html",
+    form=SkillFilterForm,
+    noun="skill",
+    name="Skills",
+    edits=Skill,
+    results=skill_results,
+    description=lambda context: listing(
+        f"{context['count'] or 'The'} skills a machine learning engineer needs, by area",
+        (category.name for category in context.get("categories", [])),
+        separator=", ",
+    ),
+    sources=feature_page_sources(Section.Feature.SKILLS),
+    around=with_section(Section.Feature.SKILLS),
+)
+PROJECTS = Listing(
+    template="guide/projects.html",
+    form=ProjectFilterForm,
+    noun="project",
+    name="Portfolio projects",
+    crumb="Projects",
+    edits=PortfolioProject,
+    results=project_results,
+    description=lambda context: listing(
+        f"{context['count'] or 'The'} portfolio projects to build",
+        (project.title for project in context.get("projects", [])),
+        separator="; ",
+    ),
+    sources=lambda drafts: history.projects_sources(drafts=drafts),
+    around=projects_stage,
+)
+CAREER = Listing(
+    template="guide/career.html",
+    form=CareerFilterForm,
+    noun="career level",
+    name="Career progression",
+    crumb="Career",
+    edits=CareerLevel,
+    results=career_results,
+    description=lambda context: listing(
+        "Machine learning engineer career levels by experience",
+        (f"{level.title} ({level.experience})" for level in context.get("levels", [])),
+        separator="; ",
+    ),
+    sources=feature_page_sources(Section.Feature.CAREER),
+    around=with_section(Section.Feature.CAREER),
+)
+SALARIES = Listing(
+    template="guide/salaries.html",
+    form=SalaryFilterForm,
+    noun="salary band",
+    name="Salaries",
+    edits=SalaryBand,
+    results=salary_results,
+    description=lambda context: listing(
+        "Machine learning engineer salaries in US dollars, by experience",
+        (f"{band.level} {band.range_label}" for band in context.get("bands", [])),
+        separator="; ",
+    ),
+    sources=feature_page_sources(Section.Feature.SALARIES),
+    around=with_section(Section.Feature.SALARIES),
+)
+CERTIFICATIONS = Listing(
+    template="guide/certifications.html",
+    form=CertificationFilterForm,
+    noun="certification",
+    name="Certifications",
+    edits=Certification,
+    results=certification_results,
+    description=lambda context: listing(
+        f"{context['count'] or 'The'} certifications for machine learning engineers",
+        (row.name for row in context.get("certifications", [])),
+        separator="; ",
+    ),
+    sources=feature_page_sources(Section.Feature.CERTIFICATIONS),
+    around=with_section(Section.Feature.CERTIFICATIONS),
+)
+
+
+@reader_page
 def search_page(request: HtmxHttpRequest) -> HttpResponse:
     drafts = is_editor(request)
 
@@ -465,7 +389,7 @@ def search_page(request: HtmxHttpRequest) -> HttpResponse:
         SearchForm(request.GET, drafts=drafts),
         noun="result",
         results=results,
-        page=lambda context, updated: PageMeta(
+        page=lambda context: PageMeta(
             request,
             title=page_title(f"Search: {context['query']}" if context.get("query") else "Search"),
             description=(

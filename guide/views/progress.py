@@ -28,7 +28,6 @@ from guide.platform.limits import limit_new_guest_sessions
 from guide.seo import Crumb, PageMeta, describe, listing, page_title
 from guide.serving.pagecache import reader_page
 from guide.text import plain_text
-from guide.together import first, read_together
 from guide.views.helpers import HtmxHttpRequest, bad_request, neighbours, section_for
 from guide.visibility import is_editor
 
@@ -45,12 +44,11 @@ def roadmap(request: HtmxHttpRequest) -> HttpResponse:
     drafts = is_editor(request)
     progress = rules.learner_progress(request, drafts=drafts)
     stages = [entry.stage for entry in progress.stages]
-    section, updated = read_together(
-        section_for(Section.Feature.ROADMAP, drafts=drafts),
-        history.changed(*history.list_page_sources(Section.Feature.ROADMAP, drafts=drafts)),
+    updated = history.last_changed(
+        *history.list_page_sources(Section.Feature.ROADMAP, drafts=drafts)
     )
     context = {
-        "section": first(section),
+        "section": section_for(Section.Feature.ROADMAP, drafts=drafts),
         "progress": progress,
         "next_item": progress.continue_at,
         "back_to": request.path,
@@ -79,10 +77,8 @@ def stage(request: HtmxHttpRequest, slug: str) -> HttpResponse:
     if entry is None:
         raise Http404("No roadmap stage with that address.")
     previous, following = neighbours(stages, entry.stage)
-    skills, updated = read_together(
-        Skill.objects.visible(drafts).filter(stages=entry.stage),
-        history.changed(*history.stage_sources(entry.stage, drafts=drafts)),
-    )
+    skills = list(Skill.objects.visible(drafts).filter(stages=entry.stage))
+    updated = history.last_changed(*history.stage_sources(entry.stage, drafts=drafts))
     context = {
         "stage": entry.stage,
         "entry": entry,
@@ -197,12 +193,9 @@ def dashboard(request: HtmxHttpRequest) -> HttpResponse:
 
 def dashboard_context(request: HtmxHttpRequest) -> dict:
     drafts = is_editor(request)
-    notes, shares = read_together(
-        rules.notes_of(user=request.user, drafts=drafts), rules.share_of(user=request.user)
-    )
-    notes = {note.stage_id: note.text for note in notes}
+    notes = {note.stage_id: note.text for note in rules.notes_of(user=request.user, drafts=drafts)}
     progress = rules.learner_progress(request, drafts=drafts, notes=notes)
-    share = first(shares)
+    share = rules.share_of(user=request.user).first()
     return {
         "progress": progress,
         "note_max_length": NoteForm.base_fields["text"].max_length,
@@ -236,7 +229,7 @@ def shared_progress(request: HtmxHttpRequest, token: str) -> HttpResponse:
     their notes, email or username. Never cached: a new tick shows at once, and a link
     turned off or replaced answers 404 on the next request."""
     share = get_object_or_404(ProgressShare, token=token)
-    (stages,) = read_together(RoadmapStage.objects.published().with_items(drafts=False))
+    stages = list(RoadmapStage.objects.published().with_items(drafts=False))
     context = {
         "learner_name": share.display_name or "A learner",
         "progress": rules.roadmap_progress(owner={"user_id": share.user_id}, stages=stages),
@@ -300,7 +293,7 @@ def reset(request: HtmxHttpRequest) -> HttpResponse:
 
 
 def export_rows(request: HtmxHttpRequest, *, drafts: bool) -> list[dict]:
-    (stages,) = read_together(RoadmapStage.objects.visible(drafts).with_items(drafts))
+    stages = list(RoadmapStage.objects.visible(drafts).with_items(drafts))
     return rules.export_rows(owner=rules.learner(request), stages=stages)
 
 
