@@ -8,16 +8,9 @@ FTS = "guide_searchentry_fts"
 
 
 def create_vendor_indexes(apps, schema_editor):
-    """PostgreSQL: a GIN index on the vector and one with trigrams on the words. SQLite:
-    an FTS5 table of titles and bodies, English stemming, rows keyed by the entry's id."""
-    if schema_editor.connection.vendor == "postgresql":
-        schema_editor.execute(
-            "CREATE INDEX guide_searchentry_vector_gin ON guide_searchentry USING gin (vector)"
-        )
-        schema_editor.execute(
-            "CREATE INDEX guide_searchword_trgm ON guide_searchword USING gin (word gin_trgm_ops)"
-        )
-    elif schema_editor.connection.vendor == "sqlite":
+    """SQLite: an FTS5 table of titles and bodies, English stemming, rows keyed by the
+    entry's id. (PostgreSQL's GIN indexes are declared on the models: 0012.)"""
+    if schema_editor.connection.vendor == "sqlite":
         schema_editor.execute(
             f"CREATE VIRTUAL TABLE {FTS} USING fts5(title, body, tokenize='porter unicode61')"
         )

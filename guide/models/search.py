@@ -2,6 +2,7 @@
 
 import re
 
+from django.contrib.postgres.indexes import GinIndex
 from django.contrib.postgres.search import SearchVectorField
 from django.core.exceptions import ValidationError
 from django.db import models
@@ -13,8 +14,9 @@ class SearchEntry(models.Model):
     """One searchable piece of the guide, as readers see it: the search index.
 
     guide.search rebuilds the index whenever the content version has moved on since it
-    was built, so it never lags an edit. PostgreSQL searches `vector` (a GIN index);
-    SQLite searches the FTS5 table `guide_searchentry_fts`, kept beside it.
+    was built, so it never lags an edit. PostgreSQL searches `vector` (its GIN index is
+    declared below); SQLite searches the FTS5 table `guide_searchentry_fts`, kept beside it
+    (made by the migration that made this model).
     """
 
     kind = models.CharField(max_length=50)
@@ -33,6 +35,8 @@ class SearchEntry(models.Model):
     class Meta:
         ordering = ["order"]
         verbose_name_plural = "search entries"
+        # PostgreSQL only (the migration skips it elsewhere): SQLite has its FTS5 table.
+        indexes = [GinIndex(fields=["vector"], name="guide_searchentry_vector_gin")]
 
     def __str__(self):
         return f"{self.kind}: {self.title}"
@@ -42,6 +46,12 @@ class SearchWord(models.Model):
     """A word of the indexed text, for "Did you mean ...?"."""
 
     word = models.CharField(max_length=100, unique=True)
+
+    class Meta:
+        # PostgreSQL only: trigram similarity finds the closest word (guide.search).
+        indexes = [
+            GinIndex(fields=["word"], opclasses=["gin_trgm_ops"], name="guide_searchword_trgm")
+        ]
 
     def __str__(self):
         return self.word
