@@ -4,7 +4,9 @@ from http import HTTPStatus
 
 import pytest
 from django.test import Client
-from django.urls import reverse
+from django.urls import URLPattern, get_resolver, reverse
+
+from guide.platform.methods import allowed_methods
 
 
 @pytest.fixture
@@ -42,3 +44,18 @@ def test_class_based_views_answer_405_too(client, db):
 def test_a_post_without_a_token_to_a_form_is_still_refused_by_csrf(strict_client, db):
     response = strict_client.post(reverse("guide:password-reset"), {"email": "a@example.org"})
     assert response.status_code == HTTPStatus.FORBIDDEN
+
+
+def test_every_address_of_the_guide_says_which_methods_it_takes():
+    patterns = [
+        pattern
+        for resolver in get_resolver().url_patterns
+        if getattr(resolver, "app_name", None) == "guide"
+        for pattern in resolver.url_patterns
+        if isinstance(pattern, URLPattern)
+    ]
+    assert len(patterns) > 20
+    silent = [
+        str(pattern.pattern) for pattern in patterns if allowed_methods(pattern.callback) is None
+    ]
+    assert silent == []

@@ -1,26 +1,39 @@
 """A request with a method its view does not take gets the site's 405 page, with `Allow`.
 
 The method is checked before anything else looks at the request (the CSRF check
-included): a POST to a reading page is the wrong method, not an expired form. The methods
-a view takes are read from Django's `require_http_methods` family (`require_safe`,
-`require_POST`...) and from class-based views; a view declaring neither is left to itself.
+included): a POST to a reading page is the wrong method, not an expired form. Views declare
+their methods with this module's `require_http_methods`, `require_safe` and `require_POST`:
+Django's own, which also write the methods on the view (`allowed_methods`; the decorators
+above them keep it, as `functools.wraps` copies it), so the middleware can read them before
+the view runs. Class-based views say theirs in `http_method_names`. A view declaring
+neither is left to itself.
 """
 
-from functools import cache
+from collections.abc import Callable, Sequence
 from http import HTTPStatus
 
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
-from django.views.decorators.http import require_http_methods
+from django.views.decorators import http
 
 
-@cache
-def method_check_code():
-    """The code object of the function `require_http_methods` wraps views in."""
-    return require_http_methods(["GET"])(lambda request: None).__code__
+def require_http_methods(methods: Sequence[str]) -> Callable:
+    """Django's `require_http_methods`, which also says the methods on the view."""
+    refuse_others = http.require_http_methods(methods)
+
+    def decorator(view):
+        wrapped = refuse_others(view)
+        wrapped.allowed_methods = tuple(methods)
+        return wrapped
+
+    return decorator
 
 
-def allowed_methods(view) -> list[str] | None:
+require_safe = require_http_methods(["GET", "HEAD"])
+require_POST = require_http_methods(["POST"])
+
+
+def allowed_methods(view) -> Sequence[str] | None:
     """The methods `view` takes, or None when it does not say."""
     view_class = getattr(view, "view_class", None)
     if view_class is not None:
@@ -29,16 +42,10 @@ def allowed_methods(view) -> list[str] | None:
             for method in view_class.http_method_names
             if hasattr(view_class, method)
         ]
-    while view is not None:
-        code = getattr(view, "__code__", None)
-        if code is method_check_code() and view.__closure__:
-            cells = dict(zip(code.co_freevars, view.__closure__, strict=True))
-            return list(cells["request_method_list"].cell_contents)
-        view = getattr(view, "__wrapped__", None)
-    return None
+    return getattr(view, "allowed_methods", None)
 
 
-def method_not_allowed(request: HttpRequest, allowed: list[str]) -> HttpResponse:
+def method_not_allowed(request: HttpRequest, allowed: Sequence[str]) -> HttpResponse:
     context = {"method": request.method[:20], "allowed": allowed}
     response = render(request, "405.html", context, status=HTTPStatus.METHOD_NOT_ALLOWED)
     response["Allow"] = ", ".join(allowed)

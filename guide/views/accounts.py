@@ -14,7 +14,6 @@ from django.shortcuts import redirect, render
 from django.urls import reverse_lazy
 from django.views.decorators.cache import never_cache
 from django.views.decorators.debug import sensitive_post_parameters
-from django.views.decorators.http import require_http_methods
 
 from guide import progress as rules
 from guide.forms import (
@@ -26,6 +25,7 @@ from guide.forms import (
 )
 from guide.platform import auth, background
 from guide.platform.limits import over_limit, too_many_requests
+from guide.platform.methods import require_http_methods
 from guide.views.helpers import HtmxHttpRequest
 
 

@@ -13,7 +13,8 @@ from django.core.cache import cache
 from django.db import DatabaseError, connection
 from django.http import HttpRequest, HttpResponse
 from django.views.decorators.cache import never_cache
-from django.views.decorators.http import require_safe
+
+from guide.platform.methods import require_safe
 
 logger = logging.getLogger(__name__)
 

@@ -11,9 +11,9 @@ from django.utils.feedgenerator import Atom1Feed
 from django.utils.formats import date_format
 from django.utils.timezone import localtime
 from django.views.decorators.cache import cache_control
-from django.views.decorators.http import require_safe
 
 from guide.history import Change, published_changes
+from guide.platform.methods import require_safe
 from guide.seo import Crumb, PageMeta, page_title
 from guide.serving.pagecache import reader_page
 from guide.sitemaps import SITEMAPS

@@ -17,7 +17,6 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.cache import never_cache
-from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
 from guide import history
 from guide import progress as rules
@@ -25,6 +24,7 @@ from guide.forms import NoteForm, ResetForm, ShareForm, TickForm
 from guide.models import ChecklistItem, ProgressShare, RoadmapStage, Section, Skill
 from guide.platform.csrf import origin_checked_first_post
 from guide.platform.limits import limit_new_guest_sessions
+from guide.platform.methods import require_http_methods, require_POST, require_safe
 from guide.seo import Crumb, PageMeta, describe, listing, page_title
 from guide.serving.pagecache import reader_page
 from guide.text import plain_text
