@@ -19,12 +19,13 @@ for c in python3.14 python3.13 python3.12 python3 \
 done
 endef
 
-.PHONY: help install install-dev validator run dev test lint format content editor export bench cluster \
-        bench-cluster clean
+.PHONY: help install install-dev validator run dev test test-quick lint format content editor \
+        export bench cluster bench-cluster clean
 
 help:
 	@echo "make run      serve the site with gunicorn at http://$(HOST):$(PORT) (SQLite under var/)"
 	@echo "make test     run the whole test suite"
+	@echo "make test-quick  the suite without its slow layers (browser, gunicorn, cluster, HTML validator)"
 	@echo "make dev      runserver with DEBUG on"
 	@echo "make install  create .venv and install the pinned dependencies"
 	@echo "make lint     ruff check and ruff format --check"
@@ -32,7 +33,7 @@ help:
 	@echo "make editor   create an editor account for /admin/ (asks for name and password)"
 	@echo "make export   write the current content to fixtures/guide.json"
 	@echo "make bench    measure throughput, latency and page weight under gunicorn"
-	@echo "make cluster  nginx on :$(CLUSTER_PORT) in front of $(NODES) gunicorn nodes on PostgreSQL and Redis"
+	@echo "make cluster  nginx on :$(CLUSTER_PORT) in front of $(NODES) gunicorn nodes on PostgreSQL and Redis, under supervisord"
 	@echo "make bench-cluster  throughput through nginx with 1 node, then 2"
 
 $(PY):
@@ -91,6 +92,10 @@ validator: $(VALIDATOR)/node_modules/.installed
 test: install-dev validator
 	$(PY) -m pytest $(PYTEST_ARGS)
 
+# The markers are given by where the tests live (tests/conftest.py).
+test-quick: install-dev
+	$(PY) -m pytest -m "not browser and not gunicorn and not cluster and not validator" $(PYTEST_ARGS)
+
 lint: install-dev
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/ruff format --check .
@@ -124,13 +129,15 @@ fi
 endef
 
 # nginx on CLUSTER_PORT in front of NODES gunicorn nodes (CLUSTER_PORT+1 onward), sharing
-# PostgreSQL and Redis (DATABASE_URL, REDIS_URL; see README "Deploying"). Foreground: Ctrl-C
-# stops every process; their ids are under var/cluster/.
-cluster: install
+# PostgreSQL and Redis (DATABASE_URL, REDIS_URL; see README "Deploying"), kept by supervisord
+# in the foreground: it restarts a node that dies, Ctrl-C stops every process. One node:
+# .venv/bin/supervisorctl -c var/cluster/supervisord.conf stop|start|restart node1.
+# supervisor is a dev dependency (install-dev): servers run the nodes under systemd.
+cluster: install-dev
 	@$(need_nginx)
-	$(PY) deploy/cluster.py --nodes $(NODES) --port $(CLUSTER_PORT)
+	$(PY) tests/cluster.py --nodes $(NODES) --port $(CLUSTER_PORT)
 
 # Throughput through nginx with 1 node and with 2, in the same run (prints figures).
-bench-cluster: install
+bench-cluster: install-dev
 	@$(need_nginx)
-	$(PY) deploy/bench.py
+	$(PY) tests/bench_cluster.py

@@ -1,4 +1,4 @@
-"""gunicorn settings; `--bind` comes from the Makefile (HOST and PORT) or deploy/cluster.py."""
+"""gunicorn settings; `--bind` comes from the Makefile (HOST and PORT) or tests/cluster.py."""
 
 import os
 from pathlib import Path

@@ -15,6 +15,9 @@ page rendered in-process with nothing kept (as right after an edit), p50 over a 
 renders, against the static file through the same stack. Last, each page's weight as
 Chromium receives it, when installed.
 `BENCH_FACTOR=10` grows the guide to ten times its content first (`grow_guide`).
+`BENCH_DATABASE_URL` (a PostgreSQL database, emptied first) and `BENCH_REDIS_URL` serve the
+site on PostgreSQL and Redis instead of SQLite and process memory. `BENCH_SITE` names
+another checkout of the site to serve (to measure an older version beside this one).
 Figures, not assertions.
 """
 
@@ -23,7 +26,6 @@ import json
 import os
 import re
 import shutil
-import socket
 import statistics
 import subprocess
 import sys
@@ -35,7 +37,14 @@ from pathlib import Path
 from urllib.parse import urlencode
 
 BASE_DIR = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(BASE_DIR))  # run as a script: the project's packages, tests.servers too
+
+from tests.servers import cookie_header, cookies_of, free_port  # noqa: E402
+
 BIN = Path(sys.executable).parent
+SITE = Path(os.environ.get("BENCH_SITE", BASE_DIR)).resolve()
+DATABASE_URL = os.environ.get("BENCH_DATABASE_URL", "")
+REDIS_URL = os.environ.get("BENCH_REDIS_URL", "")
 PAGES = [
     "/",
     "/guide/essential-skills/",
@@ -57,36 +66,61 @@ CONNECTIONS = int(os.environ.get("BENCH_CONNECTIONS", "16"))
 PASSWORD = "bench horse 1"
 
 
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
-
-
-def serve(var: Path) -> tuple[subprocess.Popen, str]:
+def site_env(var: Path) -> dict[str, str]:
+    """The environment of the site under test: its own folder, SQLite unless told."""
     env = {k: v for k, v in os.environ.items() if not k.startswith("DJANGO_")}
     env.pop("DATABASE_URL", None)
     env.pop("REDIS_URL", None)
     env["DJANGO_VAR_DIR"] = str(var)
+    if DATABASE_URL:
+        env["DATABASE_URL"] = DATABASE_URL
+    if REDIS_URL:
+        env["REDIS_URL"] = REDIS_URL
+    return env
+
+
+def empty_database() -> None:
+    """Drop and create the PostgreSQL database the benchmark is told to use."""
+    import dj_database_url
+    import psycopg
+    from psycopg import sql
+
+    config = dj_database_url.parse(DATABASE_URL)
+    params = {"host": config["HOST"], "port": config["PORT"], "user": config["USER"]}
+    params = {key: value for key, value in params.items() if value}
+    with psycopg.connect(dbname="postgres", autocommit=True, **params) as connection:
+        name = sql.Identifier(config["NAME"])
+        connection.execute(sql.SQL("DROP DATABASE IF EXISTS {} WITH (FORCE)").format(name))
+        connection.execute(sql.SQL("CREATE DATABASE {}").format(name))
+
+
+def serve(var: Path) -> tuple[subprocess.Popen, str]:
+    env = site_env(var)
+    if DATABASE_URL:
+        empty_database()
+    if REDIS_URL:
+        import redis
+
+        redis.Redis.from_url(REDIS_URL).flushdb()
     commands = [["migrate", "--noinput"], ["load_guide"], ["collectstatic", "--noinput"]]
     if FACTOR > 1:
         commands.append(["grow_guide", "--factor", str(FACTOR)])
     for command in commands:
         subprocess.run(
-            [sys.executable, "manage.py", *command, "-v", "0"], cwd=BASE_DIR, env=env, check=True
+            [sys.executable, "manage.py", *command, "-v", "0"], cwd=SITE, env=env, check=True
         )
     create = (
         "from django.contrib.auth import get_user_model; "
         f"get_user_model().objects.create_user('bench', password='{PASSWORD}')"
     )
     subprocess.run(
-        [sys.executable, "manage.py", "shell", "-c", create], cwd=BASE_DIR, env=env, check=True
+        [sys.executable, "manage.py", "shell", "-c", create], cwd=SITE, env=env, check=True
     )
     port = free_port()
     server = subprocess.Popen(
         [BIN / "gunicorn", "--config", "config/gunicorn.py", "--bind", f"127.0.0.1:{port}"]
         + ["--access-logfile", "/dev/null", "config.wsgi"],
-        cwd=BASE_DIR,
+        cwd=SITE,
         env=env,
         stdout=subprocess.DEVNULL,
         stderr=subprocess.DEVNULL,
@@ -110,35 +144,23 @@ def request(base: str, method: str, path: str, headers: dict, body: str = ""):
     return response, response.read()
 
 
-def cookies_of(response) -> dict:
-    jar = {}
-    for header in response.headers.get_all("Set-Cookie") or []:
-        name, _, rest = header.partition("=")
-        jar[name] = rest.split(";")[0]
-    return jar
-
-
-def cookie_header(jar: dict) -> str:
-    return "; ".join(f"{name}={value}" for name, value in jar.items())
-
-
 def guest_cookies(base: str) -> dict:
     """A guest who ticked one item, and saw the page the tick led to (its message shown, as
     a browser would): from then on their pages are their own."""
     form = urlencode({"done": "1"})
     headers = {"Origin": base, "Content-Type": "application/x-www-form-urlencoded"}
     response, _ = request(base, "POST", "/progress/items/programming-functions/", headers, form)
-    jar = cookies_of(response)
+    jar = cookies_of(response.headers)
     response, _ = request(
         base, "GET", response.getheader("Location"), {"Cookie": cookie_header(jar)}
     )
-    jar |= cookies_of(response)
+    jar |= cookies_of(response.headers)
     return {name: value for name, value in jar.items() if value not in {"", '""'}}
 
 
 def signed_in_cookies(base: str) -> dict:
     response, body = request(base, "GET", "/accounts/login/", {})
-    jar = cookies_of(response)
+    jar = cookies_of(response.headers)
     token = re.search(rb'name="csrfmiddlewaretoken" value="([^"]+)"', body).group(1).decode()
     form = urlencode({"username": "bench", "password": PASSWORD, "csrfmiddlewaretoken": token})
     headers = {
@@ -147,7 +169,7 @@ def signed_in_cookies(base: str) -> dict:
         "Content-Type": "application/x-www-form-urlencoded",
     }
     response, _ = request(base, "POST", "/accounts/login/", headers, form)
-    jar |= cookies_of(response)
+    jar |= cookies_of(response.headers)
     assert "sessionid" in jar, "logging in failed"
     return jar
 
@@ -274,17 +296,16 @@ def throughput(base: str) -> list[str]:
 def cold_in_process(runs: int = 15) -> dict:
     """Run in a child process on the benchmark's site (`--cold`): each page rendered with
     nothing kept, through the whole stack but without HTTP."""
-    sys.path.insert(0, str(BASE_DIR))
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
+    sys.path.insert(0, str(SITE))
     import django
 
     django.setup()
     from django.contrib.auth import get_user_model
-    from django.core.cache import cache
     from django.templatetags.static import static
     from django.test import Client
 
-    from guide.serving.kept import forget_recent
+    from guide.models import ContentVersion
 
     host = {"HTTP_HOST": "127.0.0.1"}
     guest = Client(**host)
@@ -299,8 +320,7 @@ def cold_in_process(runs: int = 15) -> dict:
         timings = []
         for _ in range(runs):
             if cold:
-                cache.clear()
-                forget_recent()
+                ContentVersion.bump()  # an edit: nothing is kept for the new version
             began = time.perf_counter()
             assert client.get(path).status_code == 200, path
             timings.append(time.perf_counter() - began)
@@ -317,12 +337,13 @@ def cold_in_process(runs: int = 15) -> dict:
 
 def cold_renders(folder: Path) -> None:
     """Cold render times, measured by a child process on the same site."""
-    env = {k: v for k, v in os.environ.items() if not k.startswith("DJANGO_")}
-    env.pop("DATABASE_URL", None)
-    env.pop("REDIS_URL", None)
-    env["DJANGO_VAR_DIR"] = str(folder)
     output = subprocess.run(
-        [sys.executable, __file__, "--cold"], env=env, capture_output=True, text=True, check=True
+        [sys.executable, __file__, "--cold"],
+        cwd=SITE,
+        env=site_env(folder),
+        capture_output=True,
+        text=True,
+        check=True,
     ).stdout
     result = json.loads(output.strip().splitlines()[-1])
     static_ms = result["static"]

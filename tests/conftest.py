@@ -1,5 +1,6 @@
 import importlib
 import os
+from pathlib import Path
 
 import pytest
 from django.apps import apps as django_apps
@@ -22,6 +23,15 @@ os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
 PASSWORD = "correct horse 1"
 EDITOR_PASSWORD = "an editor's passphrase"
 
+# The slow layers, each a marker (pyproject.toml) given by where its tests live:
+# `make test-quick` leaves them out, `make test` runs them too.
+SLOW_LAYERS = {
+    "browser": ("browser/",),
+    "gunicorn": ("test_gunicorn.py", "test_busy_database.py"),
+    "cluster": ("test_cluster.py",),
+    "validator": ("test_html_validity.py",),
+}
+
 
 def pytest_configure(config):
     # Tests read static files through the finders; the hashed manifest storage
@@ -34,6 +44,17 @@ def pytest_configure(config):
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
     settings.WHITENOISE_AUTOREFRESH = True
     settings.WHITENOISE_USE_FINDERS = True
+
+
+def pytest_collection_modifyitems(config, items):
+    here = Path(__file__).parent
+    for item in items:
+        if not item.path.is_relative_to(here):
+            continue
+        path = item.path.relative_to(here).as_posix()
+        for marker, places in SLOW_LAYERS.items():
+            if path.startswith(places):
+                item.add_marker(marker)
 
 
 _snapshot: list[tuple[type, list[dict]]] = []

@@ -6,7 +6,8 @@ from itertools import count
 from django.conf import settings
 from django.contrib import admin
 from django.core.cache import cache
-from django.forms.models import _get_foreign_key
+from django.db import connection
+from django.forms.models import inlineformset_factory
 from django.urls import reverse
 
 from guide.models import (
@@ -65,37 +66,55 @@ SEARCH = reverse("guide:search")
 CHANGES = reverse("guide:changes")
 FEED = reverse("guide:changes-feed")
 DASHBOARD = reverse("guide:progress")
+DEEP_LEARNING_STAGE = reverse("guide:stage", args=["learn-deep-learning"])
 HTMX = {"HTTP_HX_REQUEST": "true"}
+ORIGIN = "http://testserver"  # the test client's: absolute addresses start with it
 
 _numbers = count(1000)
 
 
 def clear_guide() -> None:
     """Delete the whole guide (inside the test's transaction), for tests of an empty one."""
-    for table in reversed(CONTENT_TABLES):
-        table.objects.all()._raw_delete(table.objects.db)
+    with connection.cursor() as cursor:
+        for table in reversed(CONTENT_TABLES):
+            cursor.execute(f"DELETE FROM {connection.ops.quote_name(table._meta.db_table)}")
 
 
 def site_urls() -> list[str]:
     """Every reading page of the guide as it stands."""
-    urls = [reverse(f"guide:{name}") for name in ("home", "roadmap", "skills", "projects")]
-    urls += [reverse(f"guide:{name}") for name in ("career", "salaries", "certifications")]
-    urls += [reverse("guide:changes")]
+    urls = [HOME, ROADMAP, SKILLS, PROJECTS, CAREER, SALARIES, CERTIFICATIONS, CHANGES]
     urls += [section.get_absolute_url() for section in Section.objects.published()]
     urls += [stage.get_absolute_url() for stage in RoadmapStage.objects.published()]
     return urls
 
 
-def tick(client, slug: str, *, done: bool = True, **headers):
-    """Tick (or untick) the checklist item `slug` as the roadmap's form does; the response."""
-    url = reverse("guide:tick-item", args=[slug])
-    return client.post(url, {"done": "1" if done else "0"}, **headers)
+def tick_url(slug: str) -> str:
+    """Where the form of the checklist item `slug` posts its tick."""
+    return reverse("guide:tick-item", args=[slug])
+
+
+def tick(client, slug: str, *, done: bool = True, next_url: str | None = None, **headers):
+    """Tick (or untick) the checklist item `slug` as the roadmap's form does, coming back
+    to `next_url` if given (its hidden `next` field); the response."""
+    data = {"done": "1" if done else "0"}
+    if next_url is not None:
+        data["next"] = next_url
+    return client.post(tick_url(slug), data, **headers)
 
 
 def tick_stage(user, number: int) -> None:
     """Tick every item of stage `number` for `user`, as the stage's button does."""
     stage = RoadmapStage.objects.get(number=number)
     set_stage_done(owner={"user": user}, stage=stage, done=True, drafts=False)
+
+
+def typed_note(characters: int, lines: int, *, line_break: str = "\r\n") -> str:
+    """A note `characters` long as the textarea counts them (a line break is one), over
+    `lines` lines: breaks as a browser posts them (CRLF), or `line_break` to type them."""
+    width = (characters - (lines - 1)) // lines
+    rows = ["x" * width] * (lines - 1)
+    rows.append("y" * (characters - (lines - 1) - width * (lines - 1)))
+    return line_break.join(rows)
 
 
 def edit_every_kind() -> None:
@@ -261,8 +280,8 @@ def inline_management(obj) -> dict:
     that leaves the rows inside `obj` as they are."""
     data = {}
     for inline in admin.site.get_model_admin(type(obj)).inlines:
-        fk = _get_foreign_key(type(obj), inline.model, fk_name=inline.fk_name)
-        prefix = fk.remote_field.get_accessor_name(model=None).replace("+", "")
+        formset = inlineformset_factory(type(obj), inline.model, fk_name=inline.fk_name, fields=())
+        prefix = formset.get_default_prefix()  # as the admin names the inline's forms
         data |= {f"{prefix}-TOTAL_FORMS": 0, f"{prefix}-INITIAL_FORMS": 0}
     return data
 

@@ -36,6 +36,36 @@ def fetch(url: str, **headers: str):
         return response.status, response.headers, response.read()
 
 
+def cookies_of(headers) -> dict[str, str]:
+    """The cookies that a response's headers set, by name."""
+    return dict(
+        header.split(";", 1)[0].split("=", 1) for header in headers.get_all("Set-Cookie") or []
+    )
+
+
+def cookie_header(cookies: dict[str, str]) -> str:
+    return "; ".join(f"{key}={value}" for key, value in cookies.items())
+
+
+def tick_request(base: str, cookies: dict[str, str], slug: str) -> urllib.request.Request:
+    """The htmx tick of the checklist item `slug` that the browser of `cookies` sends: with
+    its token once it has one, else checked by its Origin (a first tick, from a cached page)."""
+    from tests.factories import tick_url  # needs Django set up: not at import (bench)
+
+    headers = {"Cookie": cookie_header(cookies), "Origin": base, "HX-Request": "true"}
+    if "csrftoken" in cookies:
+        headers["X-CSRFToken"] = cookies["csrftoken"]
+    return urllib.request.Request(base + tick_url(slug), data=b"done=1", headers=headers)
+
+
+def tick_over_http(base: str, cookies: dict[str, str], slug: str) -> int:
+    """Tick `slug` over HTTP as the browser of `cookies` does, keeping the cookies the
+    answer sets; its status."""
+    with urllib.request.urlopen(tick_request(base, cookies, slug), timeout=30) as response:
+        cookies |= cookies_of(response.headers)
+        return response.status
+
+
 def site_environment(var: Path) -> dict[str, str]:
     """This process's environment for a fresh site under `var`: SQLite, default settings."""
     env = {
@@ -93,32 +123,27 @@ def gunicorn_site(var: Path, env: dict[str, str]) -> Iterator[str]:
         server.wait(timeout=10)
 
 
-def log_in(base: str, username: str, password: str) -> tuple[int, dict[str, str]]:
+def log_in_over_http(base: str, username: str, password: str) -> tuple[int, dict[str, str]]:
     """Log in through the real form; return the status and the cookies."""
     host = urlsplit(base).netloc
     connection = http.client.HTTPConnection(host, timeout=10)
     connection.request("GET", "/accounts/login/")
     page = connection.getresponse()
     body = page.read().decode()
-    cookies = dict(
-        header.split(";", 1)[0].split("=", 1)
-        for name, header in page.getheaders()
-        if name.lower() == "set-cookie"
-    )
+    cookies = cookies_of(page.headers)
     token = re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', body).group(1)
     form = urlencode({"username": username, "password": password, "csrfmiddlewaretoken": token})
-    cookie = "; ".join(f"{key}={value}" for key, value in cookies.items())
     connection.request(
         "POST",
         "/accounts/login/",
         body=form,
-        headers={"Content-Type": "application/x-www-form-urlencoded", "Cookie": cookie},
+        headers={
+            "Content-Type": "application/x-www-form-urlencoded",
+            "Cookie": cookie_header(cookies),
+        },
     )
     response = connection.getresponse()
     response.read()
-    for name, header in response.getheaders():
-        if name.lower() == "set-cookie":
-            key, value = header.split(";", 1)[0].split("=", 1)
-            cookies[key] = value
+    cookies |= cookies_of(response.headers)
     connection.close()
     return response.status, cookies

@@ -14,14 +14,9 @@ from django.urls import reverse
 
 from guide import forms
 from guide.platform import background
+from tests.conftest import PASSWORD
 
 User = get_user_model()
-PASSWORD = "correct horse 1"
-
-
-@pytest.fixture
-def ada(db):
-    return User.objects.create_user("ada", "ada@example.org", PASSWORD)
 
 
 def delete_account(client, password: str):

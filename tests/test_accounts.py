@@ -9,19 +9,15 @@ from django.urls import reverse
 from guide.models import Completion, RoadmapStage, StageNote
 from guide.platform import background
 from guide.progress import save_note
-from tests.factories import tick_stage
+from tests.conftest import PASSWORD
+from tests.factories import DASHBOARD, HOME, tick, tick_stage
 
 User = get_user_model()
-PASSWORD = "correct horse 1"  # ada's, from conftest
-
-
-def tick_as_guest(client, *slugs):
-    for slug in slugs:
-        client.post(reverse("guide:tick-item", args=[slug]), {"done": "1"})
 
 
 def test_sign_up_logs_in_and_keeps_guest_ticks(client, content):
-    tick_as_guest(client, "programming-functions", "data-analysis-sql")
+    tick(client, "programming-functions")
+    tick(client, "data-analysis-sql")
     response = client.post(
         reverse("guide:signup"),
         {
@@ -31,13 +27,13 @@ def test_sign_up_logs_in_and_keeps_guest_ticks(client, content):
             "password2": "a long passphrase",
         },
     )
-    assert response["Location"] == reverse("guide:progress")
+    assert response["Location"] == DASHBOARD
     grace = User.objects.get(username="grace")
     assert set(Completion.objects.filter(user=grace).values_list("item__slug", flat=True)) == {
         "programming-functions",
         "data-analysis-sql",
     }
-    dashboard = client.get(reverse("guide:progress"))
+    dashboard = client.get(DASHBOARD)
     assert "Signed in as <strong>grace</strong>" in dashboard.text
     assert "The 2 items you ticked are now saved in your account." in dashboard.text
     assert "guest_progress" not in client.session
@@ -67,14 +63,12 @@ def test_sign_up_problems_are_explained(client, ada, data, message):
 
 def test_log_in_merges_guest_ticks(client, ada, content):
     tick_stage(ada, 1)
-    tick_as_guest(client, "programming-functions", "mlops-api-development")
+    tick(client, "programming-functions")
+    tick(client, "mlops-api-development")
     response = client.post(reverse("guide:login"), {"username": "ada", "password": PASSWORD})
-    assert response["Location"] == reverse("guide:progress")
+    assert response["Location"] == DASHBOARD
     assert Completion.objects.filter(user=ada).count() == 6
-    assert (
-        "The 1 item you ticked is now saved in your account."
-        in client.get(reverse("guide:progress")).text
-    )
+    assert "The 1 item you ticked is now saved in your account." in client.get(DASHBOARD).text
 
 
 def test_log_in_respects_a_local_next(client, ada, db):
@@ -88,7 +82,7 @@ def test_log_in_respects_a_local_next(client, ada, db):
         reverse("guide:login"),
         {"username": "ada", "password": PASSWORD, "next": "https://evil.example/"},
     )
-    assert response["Location"] == reverse("guide:progress")
+    assert response["Location"] == DASHBOARD
 
 
 def test_failed_logins_lock_the_username(client, ada, db):
@@ -98,7 +92,7 @@ def test_failed_logins_lock_the_username(client, ada, db):
     response = client.post(reverse("guide:login"), {"username": "ada", "password": PASSWORD})
     assert response.status_code == HTTPStatus.TOO_MANY_REQUESTS
     assert "Too many failed logins" in response.text
-    assert "_auth_user_id" not in client.session
+    assert not client.get(HOME).wsgi_request.user.is_authenticated
 
 
 def test_failed_logins_lock_the_client_address(client, ada, db):
@@ -122,8 +116,8 @@ def test_log_out_is_a_post(client, ada, db):
     client.force_login(ada)
     assert client.get(reverse("guide:logout")).status_code == HTTPStatus.METHOD_NOT_ALLOWED
     response = client.post(reverse("guide:logout"))
-    assert response["Location"] == reverse("guide:home")
-    assert "_auth_user_id" not in client.session
+    assert response["Location"] == HOME
+    assert not client.get(HOME).wsgi_request.user.is_authenticated
 
 
 def test_password_reset_by_email(client, ada, transactional_db):
@@ -184,10 +178,10 @@ def test_delete_account_needs_the_password_and_deletes_everything(client, ada, c
     assert User.objects.filter(username="ada").exists()
 
     response = client.post(reverse("guide:delete-account"), {"password": PASSWORD})
-    assert response["Location"] == reverse("guide:home")
+    assert response["Location"] == HOME
     assert not User.objects.filter(username="ada").exists()
     assert not Completion.objects.exists() and not StageNote.objects.exists()
-    home = client.get(reverse("guide:home"))
+    home = client.get(HOME)
     assert "Your account and all its data were deleted." in home.text
     assert "Log in" in home.text
 

@@ -24,7 +24,15 @@ from guide.models import (
     Skill,
 )
 from guide.progress import set_item_done
-from tests.factories import FIXTURE, MODELS, change_url, form_data, site_urls
+from tests.factories import (
+    CHANGES,
+    FIXTURE,
+    MODELS,
+    change_url,
+    form_data,
+    site_urls,
+    tick,
+)
 
 User = get_user_model()
 PASSWORD = "an editor's passphrase"
@@ -195,10 +203,7 @@ def test_drafts_are_hidden_from_readers_everywhere(editor_client, content):
         for hit in client.get("/search/?q=sentiment").context["hits"]
     )
     assert client.get("/skills/?stage=4").status_code == HTTPStatus.BAD_REQUEST
-    tick = client.post(
-        reverse("guide:tick-item", args=["deep-learning-sentiment-analysis"]), {"done": "1"}
-    )
-    assert tick.status_code == HTTPStatus.NOT_FOUND
+    assert tick(client, "deep-learning-sentiment-analysis").status_code == HTTPStatus.NOT_FOUND
 
     skills = editor_client.get("/skills/").text
     assert "XGBoost" in skills and '<span class="draft-badge">Draft</span>' in skills
@@ -251,7 +256,7 @@ def content_text(client, url: str) -> str:
 def test_export_and_load_into_an_empty_database_reproduce_the_site(client, content, tmp_path):
     Skill.objects.filter(slug="scala").update(published=False, description="A draft, kept.")
     # Every page but the list of changes, which shows the reload itself.
-    urls = [url for url in site_urls() if url != reverse("guide:changes")]
+    urls = [url for url in site_urls() if url != CHANGES]
     before = {url: content_text(client, url) for url in urls}
     exported = tmp_path / "guide.json"
     call_command("export_guide", "--output", str(exported), verbosity=0)

@@ -14,15 +14,6 @@ User = get_user_model()
 
 
 @pytest.fixture
-def editor_client(editors_group) -> Client:
-    user = User.objects.create_user("edith", password="an editor's passphrase", is_staff=True)
-    user.groups.add(editors_group)
-    client = Client(raise_request_exception=False)
-    client.force_login(user)
-    return client
-
-
-@pytest.fixture
 def admin_client_(db) -> Client:
     user = User.objects.create_superuser("root", "root@example.org", "a root passphrase")
     client = Client(raise_request_exception=False)

@@ -9,6 +9,7 @@ from django.urls import reverse
 
 from guide.platform import auth
 from guide.serving.compiled import CompiledQuery
+from tests.factories import SKILLS
 
 PASSWORD = "a horse of a password 1"
 
@@ -19,7 +20,7 @@ def test_the_backend_reads_only_active_accounts(ada):
     assert backend.get_user(str(ada.pk)) == ada  # as the session holds it
     found = backend.get_user(ada.pk)
     assert found.get_username() == "ada" and found.password == ada.password
-    assert found._state.db == "default" and not found._state.adding
+    found.validate_unique()  # a row read from the database: its own username is no clash
     assert backend.get_user(ada.pk + 1000) is None
     assert backend.get_user("not a number") is None
     ada.is_active = False
@@ -45,7 +46,7 @@ def test_a_session_signed_in_before_stays_signed_in(ada, content, legacy):
     session = learner.session
     session[BACKEND_SESSION_KEY] = legacy  # as a session signed in before was saved
     session.save()
-    page = learner.get(reverse("guide:skills")).text
+    page = learner.get(SKILLS).text
     assert "Signed in as <strong>ada</strong>" in page
     assert learner.session[BACKEND_SESSION_KEY] == auth.BACKEND
 

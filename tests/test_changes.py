@@ -7,10 +7,8 @@ from http import HTTPStatus
 from django.urls import reverse
 
 from guide.models import Certification, ListItem, Provider, Skill
-from tests.factories import change_url, form_data
+from tests.factories import CHANGES, FEED, ORIGIN, change_url, form_data
 
-CHANGES = reverse("guide:changes")
-FEED = reverse("guide:changes-feed")
 ATOM = "{http://www.w3.org/2005/Atom}"
 
 
@@ -42,7 +40,7 @@ def test_an_admin_edit_is_listed_first_for_readers(editor_client, client, conten
     document = feed(client)
     first = document.find(f"{ATOM}entry")
     assert first.findtext(f"{ATOM}title") == "Changed: skill “Docker Engine”"
-    assert first.find(f"{ATOM}link").get("href") == f"http://testserver{skill.get_absolute_url()}"
+    assert first.find(f"{ATOM}link").get("href") == ORIGIN + skill.get_absolute_url()
     assert first.findtext(f"{ATOM}updated")
     ids = [entry.findtext(f"{ATOM}id") for entry in document.iter(f"{ATOM}entry")]
     assert len(ids) == len(set(ids))

@@ -2,12 +2,11 @@
 
 from http import HTTPStatus
 
-import pytest
-from django.contrib.auth import get_user_model
 from django.test import RequestFactory
 from django.urls import reverse
 
 from guide.platform.clientip import client_ip
+from tests.conftest import PASSWORD
 
 PROXY = "127.0.0.1"  # FORWARDED_ALLOW_IPS' default, as gunicorn has it
 
@@ -53,14 +52,6 @@ def test_everything_trusted_takes_the_left_most(settings):
     assert address("192.0.2.1", "203.0.113.7, 198.51.100.1") == "203.0.113.7"
 
 
-User = get_user_model()
-
-
-@pytest.fixture
-def ada(db):
-    return User.objects.create_user("ada", "ada@example.org", "correct horse 1")
-
-
 def login(client, username: str, password: str, forwarded: str):
     return client.post(
         reverse("guide:login"),
@@ -73,7 +64,7 @@ def login(client, username: str, password: str, forwarded: str):
 def test_rotating_a_spoofed_address_still_locks_out_the_client(client, ada):
     for number in range(5):
         login(client, f"guess{number}", "wrong", f"198.51.100.{number}, 203.0.113.7")
-    response = login(client, "ada", "correct horse 1", "198.51.100.99, 203.0.113.7")
+    response = login(client, "ada", PASSWORD, "198.51.100.99, 203.0.113.7")
     assert response.status_code == HTTPStatus.TOO_MANY_REQUESTS
 
 
@@ -83,7 +74,7 @@ def test_clients_behind_the_proxy_do_not_share_one_lockout(client, ada):
     assert login(client, "ada", "wrong", "203.0.113.7").status_code == (
         HTTPStatus.TOO_MANY_REQUESTS
     )
-    response = login(client, "ada", "correct horse 1", "203.0.113.8")
+    response = login(client, "ada", PASSWORD, "203.0.113.8")
     assert response.status_code == HTTPStatus.FOUND
 
 

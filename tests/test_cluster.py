@@ -1,5 +1,6 @@
 """The scaled-out topology, for real: nginx in front of two gunicorn nodes sharing
-PostgreSQL and Redis, started once for the module by deploy/cluster.py (as `make cluster`).
+PostgreSQL and Redis, kept by supervisord, started once for the module by tests/cluster.py
+(as `make cluster`).
 
 Runs when DATABASE_URL names PostgreSQL and REDIS_URL is set (the PostgreSQL and Redis leg
 of `.ci/run`). The nodes reach PostgreSQL and Redis through TCP forwarders owned by the
@@ -13,7 +14,6 @@ import os
 import re
 import secrets
 import shutil
-import signal
 import socket
 import threading
 import time
@@ -26,7 +26,8 @@ import psycopg
 import pytest
 from psycopg import sql
 
-from deploy.cluster import Cluster, find_nginx
+from tests.cluster import Cluster, find_nginx
+from tests.servers import free_port
 
 DATABASE_URL = os.environ.get("DATABASE_URL", "")
 REDIS_URL = os.environ.get("REDIS_URL", "")
@@ -41,12 +42,6 @@ pytestmark = pytest.mark.skipif(
 PASSWORD = "correct horse battery 1"
 ITEM = "programming-functions"
 STAGE_PAGE = "/roadmap/learn-programming-fundamentals/"
-
-
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
 
 
 class Forwarder:
@@ -145,16 +140,12 @@ def topology(tmp_path_factory):
     database = Forwarder(config["HOST"] or "127.0.0.1", int(config["PORT"] or 5432))
     cache = Forwarder(redis.hostname or "127.0.0.1", redis.port or 6379)
     cluster = Cluster(
-        nodes=2,
-        port=free_port(),
+        nodes=2,  # on free ports: nginx's, and the next two for the nodes
         var_dir=tmp_path_factory.mktemp("cluster"),
         database_url=cluster_database_url(DATABASE_URL, database.port, name),
         redis_url=f"redis://127.0.0.1:{cache.port}{redis.path or '/0'}",
         quiet=True,
     )
-    # Node ports follow nginx's: make sure they are free too.
-    while any(not port_is_free(cluster.node_port(k)) for k in (1, 2)):
-        cluster.port = free_port()
     with cluster:
         dsn = dj_database_url.parse(DATABASE_URL)
         direct = psycopg.connect(
@@ -169,15 +160,6 @@ def topology(tmp_path_factory):
         direct.close()
     database.down()
     cache.down()
-
-
-def port_is_free(port: int) -> bool:
-    with socket.socket() as sock:
-        try:
-            sock.bind(("127.0.0.1", port))
-        except OSError:
-            return False
-    return True
 
 
 class Visitor:
@@ -477,7 +459,7 @@ def test_a_node_killed_under_load_loses_no_read_and_no_tick(topology):
             time.sleep(1)
             for n, (slug,) in enumerate(items):
                 if n == 4:
-                    cluster.stop_node(2, signal.SIGKILL)
+                    cluster.kill_node(2)
                     killed = True
                 tick(slug)
             time.sleep(1)
@@ -486,7 +468,7 @@ def test_a_node_killed_under_load_loses_no_read_and_no_tick(topology):
                 reader.result()
     finally:
         stop.set()
-        if killed:  # the next tests need both nodes, whatever happened here
+        if killed:  # the next tests need both nodes: supervisord restarts it, or else
             cluster.start_node(2)
             cluster.wait_until_ready(cluster.node_url(2) + "/readyz", "node2")
     assert reads[0] > 20
@@ -503,6 +485,58 @@ def test_a_node_killed_under_load_loses_no_read_and_no_tick(topology):
     assert access_log_lines(cluster, 2) > before, "the restarted node got no request"
 
 
+def test_a_killed_node_is_started_again_by_supervisord(topology):
+    cluster, *_ = topology
+    killed = cluster.pid("node2")
+    cluster.kill_node(2)
+    deadline = time.monotonic() + 30
+    while cluster.pid("node2") in {0, killed}:
+        assert time.monotonic() < deadline, "supervisord did not start the node again"
+        time.sleep(0.2)
+    cluster.wait_until_ready(cluster.node_url(2) + "/readyz", "node2")
+    assert Visitor().get(cluster.node_url(2), STAGE_PAGE)[0] == 200
+
+
+def gone(pid: int, *, group: bool = False) -> bool:
+    try:
+        (os.killpg if group else os.kill)(pid, 0)
+    except ProcessLookupError:
+        return True
+    return False
+
+
+def test_the_cluster_stops_whole_and_a_killed_runs_files_do_not_block_the_next(
+    topology, tmp_path_factory
+):
+    cluster, *_ = topology
+    with pytest.raises(SystemExit, match="already running"):
+        Cluster(var_dir=cluster.var, quiet=True).prepare()
+
+    other = Cluster(
+        nodes=1,
+        var_dir=tmp_path_factory.mktemp("other"),
+        database_url=cluster.database_url,
+        redis_url=cluster.redis_url,
+        quiet=True,
+    )
+    with other:
+        other.restart_node(1)  # by hand, as `supervisorctl restart node1`
+        other.wait_until_ready(other.node_url(1) + "/readyz", "node1")
+        supervisord = other.rpc("getPID")
+        groups = [other.pid("node1"), other.pid("nginx")]
+    assert gone(supervisord)
+    assert all(gone(pgid, group=True) for pgid in groups)  # masters and their workers
+    assert not other.pidfile.exists() and not other.socket.exists()
+
+    # What a supervisord killed outright leaves: its pid file, naming a process that is
+    # not it (here this one), and its socket, on which nothing answers.
+    other.pidfile.write_text(f"{os.getpid()}\n")
+    with socket.socket(socket.AF_UNIX) as stale:
+        stale.bind(str(other.socket))
+    with other:
+        assert Visitor().get(other.url, "/readyz")[0] == 200
+
+
 def assert_outage_page(status: int, response, text: str, *, nginx: bool = False) -> None:
     if nginx and status == 502:  # nginx skips nodes that keep failing for a few seconds
         assert "Back in a moment" in text and "Error 502" in text
@@ -516,7 +550,7 @@ def assert_outage_page(status: int, response, text: str, *, nginx: bool = False)
 def test_a_database_outage_answers_503_then_recovers_without_a_restart(topology):
     cluster, database, _, _ = topology
     visitor, username = sign_up(cluster.url)
-    pids = {k: cluster.processes[f"node{k}"].pid for k in (1, 2)}
+    pids = {k: cluster.pid(f"node{k}") for k in (1, 2)}
     # A page no node has kept (a worker that has kept a page still serves it meanwhile:
     # tests/test_pagecache.py).
     unkept = f"{STAGE_PAGE}?asked-first-during-the-outage={time.monotonic_ns()}"
@@ -540,7 +574,7 @@ def test_a_database_outage_answers_503_then_recovers_without_a_restart(topology)
     while Visitor().get(cluster.url, f"{unkept}-after")[0] != 200:  # rendered, not kept
         assert time.monotonic() < deadline, "nginx did not send readers to the nodes again"
         time.sleep(0.5)
-    assert {k: cluster.processes[f"node{k}"].pid for k in (1, 2)} == pids  # no restart
+    assert {k: cluster.pid(f"node{k}") for k in (1, 2)} == pids  # no restart
 
 
 def test_with_redis_stopped_pages_still_answer(topology):

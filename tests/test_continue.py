@@ -5,19 +5,11 @@ from http import HTTPStatus
 
 import pytest
 from django.test import Client
-from django.urls import reverse
 
 from guide.models import ChecklistItem, RoadmapStage
-from tests.factories import tick_stage
+from tests.factories import HOME, ROADMAP, tick, tick_stage
 
-HOME = reverse("guide:home")
-ROADMAP = reverse("guide:roadmap")
 CONTINUE = "Continue where you left off"
-
-
-def tick(client, slug: str) -> None:
-    response = client.post(reverse("guide:tick-item", args=[slug]), {"done": "1"})
-    assert response.status_code == HTTPStatus.FOUND
 
 
 def offered(client, url: str) -> str | None:
@@ -30,9 +22,9 @@ def offered(client, url: str) -> str | None:
 @pytest.mark.parametrize("url", [HOME, ROADMAP])
 def test_a_guest_is_offered_the_first_unticked_item(client, content, url):
     first, second = ChecklistItem.objects.order_by("stage__number", "position")[:2]
-    tick(client, first.slug)
+    assert tick(client, first.slug).status_code == HTTPStatus.FOUND
     assert offered(client, url) == second.get_absolute_url()
-    tick(client, second.slug)
+    assert tick(client, second.slug).status_code == HTTPStatus.FOUND
     third = ChecklistItem.objects.order_by("stage__number", "position")[2]
     assert offered(client, url) == third.get_absolute_url()
 
@@ -54,14 +46,14 @@ def test_nothing_is_offered_before_the_first_tick_or_after_the_last(ada_client, 
 
 def test_a_draft_is_never_offered(client, content):
     first, second, third = ChecklistItem.objects.order_by("stage__number", "position")[:3]
-    tick(client, first.slug)
+    assert tick(client, first.slug).status_code == HTTPStatus.FOUND
     second.published = False
     second.save()
     assert offered(client, HOME) == third.get_absolute_url()
 
 
 def test_visitors_without_a_session_get_the_same_home_page(client, content):
-    tick(client, ChecklistItem.objects.first().slug)
+    assert tick(client, ChecklistItem.objects.first().slug).status_code == HTTPStatus.FOUND
     assert CONTINUE in client.get(HOME).text
     first, second = Client().get(HOME), Client().get(HOME)
     assert CONTINUE not in first.text

@@ -6,7 +6,7 @@ import io
 import pytest
 from django.urls import reverse
 
-from tests.factories import make_item, make_stage
+from tests.factories import make_item, make_stage, tick
 
 DANGEROUS = ['=HYPERLINK("http://evil.example")', "+1+2", "-3+4", "@SUM(A1)", "\tx", "\rx"]
 
@@ -15,7 +15,7 @@ DANGEROUS = ['=HYPERLINK("http://evil.example")', "+1+2", "-3+4", "@SUM(A1)", "\
 def test_cells_that_a_spreadsheet_would_run_are_neutralised(client, db, title):
     stage = make_stage(title=title)
     item = make_item(stage, title=title)
-    client.post(reverse("guide:tick-item", args=[item.slug]), {"done": "1"})
+    tick(client, item.slug)
     body = client.get(reverse("guide:export-csv")).content.decode()
     (row,) = csv.DictReader(io.StringIO(body))
     assert row["stage_title"] == f"'{title}"
@@ -26,7 +26,7 @@ def test_cells_that_a_spreadsheet_would_run_are_neutralised(client, db, title):
 def test_ordinary_cells_are_left_alone(client, db):
     stage = make_stage(title="Learn 3-D vision")
     item = make_item(stage, title="Use a+b = c")
-    client.post(reverse("guide:tick-item", args=[item.slug]), {"done": "1"})
+    tick(client, item.slug)
     body = client.get(reverse("guide:export-csv")).content.decode()
     (row,) = csv.DictReader(io.StringIO(body))
     assert row["stage_title"] == "Learn 3-D vision"

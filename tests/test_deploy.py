@@ -10,7 +10,7 @@ import pytest
 from django.conf import settings
 from django.core.management import call_command
 
-from deploy.cluster import Cluster
+from tests.cluster import Cluster
 
 DEPLOY = settings.BASE_DIR / "deploy"
 READS = re.compile(r"""(?:environ\.get|env_flag|env_list)\(\s*["']([A-Z_]+)["']""")

@@ -9,7 +9,17 @@ from functools import partial
 
 import pytest
 
-from tests.servers import CREATE_USER, fetch, gunicorn_site, log_in, manage, site_environment
+from tests.servers import (
+    CREATE_USER,
+    cookie_header,
+    cookies_of,
+    fetch,
+    gunicorn_site,
+    log_in_over_http,
+    manage,
+    site_environment,
+    tick_over_http,
+)
 
 
 @pytest.fixture(scope="module")
@@ -57,24 +67,9 @@ def test_restarting_keeps_the_database(served):
 def test_parallel_identical_ticks_through_gunicorn_workers(served):
     base, manage = served
     manage("shell", "-v", "0", "-c", CREATE_USER.format(name="ada"))
-    status, cookies = log_in(base, "ada", "correct horse 1")
+    status, cookies = log_in_over_http(base, "ada", "correct horse 1")
     assert status == 302 and "sessionid" in cookies
-
-    def tick(_):
-        request = urllib.request.Request(
-            base + "/progress/items/programming-functions/",
-            data=b"done=1",
-            headers={
-                "Cookie": f"sessionid={cookies['sessionid']}; csrftoken={cookies['csrftoken']}",
-                "X-CSRFToken": cookies["csrftoken"],
-                "HX-Request": "true",
-            },
-        )
-        with urllib.request.urlopen(request, timeout=30) as response:
-            return response.status
-
-    with ThreadPoolExecutor(max_workers=20) as pool:
-        statuses = list(pool.map(tick, range(20)))
+    statuses = tick_in_parallel(base, cookies, ["programming-functions"] * 20)
     assert statuses == [200] * 20
     count = manage("shell", "-v", "0", "-c", COUNT_TICKS.format(name="ada")).stdout.strip()
     assert count == "1"
@@ -84,48 +79,23 @@ def test_failed_logins_are_counted_across_workers(served):
     base, manage = served
     manage("shell", "-v", "0", "-c", CREATE_USER.format(name="bob"))
     # Each attempt is a new connection, so gunicorn's workers share the attempts.
-    statuses = [log_in(base, "bob", "wrong password")[0] for _ in range(5)]
+    statuses = [log_in_over_http(base, "bob", "wrong password")[0] for _ in range(5)]
     assert set(statuses) <= {200, 429}
-    status, _ = log_in(base, "bob", "correct horse 1")
+    status, _ = log_in_over_http(base, "bob", "correct horse 1")
     assert status == 429
-
-
-def cookies_of(headers) -> dict[str, str]:
-    return dict(
-        header.split(";", 1)[0].split("=", 1) for header in headers.get_all("Set-Cookie") or []
-    )
-
-
-def tick_as_guest(base: str, cookies: dict[str, str], slug: str) -> int:
-    """Tick an item as the guest of `cookies` (adding the cookies of a first tick, which
-    is checked by its Origin: the cached roadmap carries no token)."""
-    headers = {
-        "Cookie": "; ".join(f"{key}={value}" for key, value in cookies.items()),
-        "Origin": base,
-        "HX-Request": "true",
-    }
-    if "csrftoken" in cookies:
-        headers["X-CSRFToken"] = cookies["csrftoken"]
-    request = urllib.request.Request(
-        f"{base}/progress/items/{slug}/", data=b"done=1", headers=headers
-    )
-    with urllib.request.urlopen(request, timeout=30) as response:
-        cookies |= cookies_of(response.headers)
-        return response.status
 
 
 def new_guest(base: str) -> dict[str, str]:
     """A guest who has ticked one item: the cookies of their browser."""
     cookies = cookies_of(fetch(base + "/roadmap/")[1])
     assert cookies == {}  # the roadmap is a cached reading page until the first tick
-    assert tick_as_guest(base, cookies, "programming-functions") == 200
+    assert tick_over_http(base, cookies, "programming-functions") == 200
     assert "sessionid" in cookies and "csrftoken" in cookies
     return cookies
 
 
 def guest_ticks(base: str, cookies: dict[str, str]) -> set[str]:
-    cookie = "; ".join(f"{key}={value}" for key, value in cookies.items())
-    document = json.loads(fetch(base + "/progress/export.json", Cookie=cookie)[2])
+    document = json.loads(fetch(base + "/progress/export.json", Cookie=cookie_header(cookies))[2])
     return {row["item"] for row in document["completed_items"]}
 
 
@@ -156,7 +126,7 @@ TWENTY_ITEMS = [
 
 def tick_in_parallel(base: str, cookies: dict[str, str], slugs: list[str]) -> list[int]:
     with ThreadPoolExecutor(max_workers=len(slugs)) as pool:
-        return list(pool.map(lambda slug: tick_as_guest(base, dict(cookies), slug), slugs))
+        return list(pool.map(lambda slug: tick_over_http(base, dict(cookies), slug), slugs))
 
 
 def test_a_guests_parallel_ticks_on_two_items_both_stay(served):

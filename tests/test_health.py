@@ -1,7 +1,6 @@
 """Liveness, readiness, and what readers get while the database or the cache is down."""
 
 import logging
-import socket
 import time
 from http import HTTPStatus
 
@@ -12,6 +11,8 @@ from django.urls import reverse
 from guide.models.content import RoadmapStageQuerySet
 from guide.platform.cache import ForgivingRedisCache
 from guide.platform.sessions import SessionStore
+from tests.factories import HOME, ROADMAP
+from tests.servers import free_port
 
 
 def test_healthz_is_cheap(client, db, django_assert_num_queries):
@@ -76,7 +77,7 @@ def test_a_database_outage_in_a_view_answers_503(client, content, monkeypatch, e
 
     monkeypatch.setattr(RoadmapStageQuerySet, "with_items", refuse)
     client.raise_request_exception = False
-    assert_outage_page(client.get(reverse("guide:roadmap")))
+    assert_outage_page(client.get(ROADMAP))
 
 
 def test_a_database_outage_in_a_middleware_answers_503(client, db, monkeypatch):
@@ -88,7 +89,7 @@ def test_a_database_outage_in_a_middleware_answers_503(client, db, monkeypatch):
     client.cookies["sessionid"] = "x" * 32
     monkeypatch.setattr(SessionStore, "_get_session_from_db", refuse)
     client.raise_request_exception = False
-    assert_outage_page(client.get(reverse("guide:home")))
+    assert_outage_page(client.get(HOME))
 
 
 def test_other_database_errors_stay_500(client, content, monkeypatch):
@@ -97,22 +98,16 @@ def test_other_database_errors_stay_500(client, content, monkeypatch):
 
     monkeypatch.setattr(RoadmapStageQuerySet, "with_items", broken)
     client.raise_request_exception = False
-    response = client.get(reverse("guide:roadmap"))
+    response = client.get(ROADMAP)
     assert response.status_code == HTTPStatus.INTERNAL_SERVER_ERROR
     assert "Retry-After" not in response.headers
-
-
-def closed_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
 
 
 @pytest.fixture
 def dead_redis(monkeypatch):
     monkeypatch.setattr(ForgivingRedisCache, "down_until", 0.0)
     return ForgivingRedisCache(
-        f"redis://127.0.0.1:{closed_port()}/0",
+        f"redis://127.0.0.1:{free_port()}/0",  # nothing listens there
         {"OPTIONS": {"socket_connect_timeout": 1, "socket_timeout": 1}},
     )
 

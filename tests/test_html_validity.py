@@ -31,7 +31,7 @@ from django.utils.http import urlsafe_base64_encode
 from guide import progress as rules
 from guide.models import RoadmapStage, Section, Skill
 from guide.platform.outages import server_error, service_unavailable
-from tests.factories import site_urls, tick_stage
+from tests.factories import DASHBOARD, ROADMAP, SEARCH, site_urls, tick, tick_stage, tick_url
 
 VALIDATOR = settings.BASE_DIR / "tests" / "validator"
 VNU_JAR = VALIDATOR / "node_modules" / "vnu-jar" / "build" / "dist" / "vnu.jar"
@@ -83,7 +83,7 @@ def collect_pages(folder: Path) -> dict[str, str]:
     anonymous = Client()
 
     # Reading pages, as an anonymous reader gets them.
-    for url in [*site_urls(), reverse("guide:search")]:
+    for url in [*site_urls(), SEARCH]:
         pages[url] = get(anonymous, url)
     # Their filtered and searched states, as a form without JavaScript submits them.
     skill = Skill.objects.published().filter(projects__isnull=False).first()
@@ -150,13 +150,11 @@ def collect_pages(folder: Path) -> dict[str, str]:
     guest = Client()
     stage = RoadmapStage.objects.published().first()
     item = stage.items.published().first()
-    response = guest.post(
-        reverse("guide:tick-item", args=[item.slug]), {"done": "1", "next": "/roadmap/"}
-    )
+    response = tick(guest, item.slug, next_url="/roadmap/")
     assert response.status_code == HTTPStatus.FOUND
     response = guest.get(response["Location"])
     pages["/roadmap/ (after a tick without JavaScript)"] = full_page(response)
-    for url in [reverse("guide:roadmap"), stage.get_absolute_url(), reverse("guide:progress")]:
+    for url in [ROADMAP, stage.get_absolute_url(), DASHBOARD]:
         pages[f"{url} (a guest with ticks)"] = get(guest, url)
     url = reverse("guide:reset-progress")
     pages[f"{url} (a guest asked first)"] = get(guest, url)
@@ -170,8 +168,8 @@ def collect_pages(folder: Path) -> dict[str, str]:
     response = learner.post(reverse("guide:share-progress"), {"enabled": "1", "display_name": "V"})
     assert response.status_code == HTTPStatus.FOUND
     for url in [
-        reverse("guide:progress"),
-        reverse("guide:roadmap"),
+        DASHBOARD,
+        ROADMAP,
         stage.get_absolute_url(),
         reverse("guide:reset-progress") + f"?stage={stage.slug}",
         reverse("guide:password-change"),
@@ -190,7 +188,7 @@ def collect_pages(folder: Path) -> dict[str, str]:
     pages[f"POST {url} (refused)"] = full_page(response)
     url = reverse("guide:delete-account")
     pages[f"POST {url} (refused)"] = full_page(learner.post(url, {"password": "wrong"}))
-    url = reverse("guide:tick-item", args=[item.slug])
+    url = tick_url(item.slug)
     response = learner.post(url, {"done": "maybe"})
     assert response.status_code == HTTPStatus.BAD_REQUEST
     pages[f"400 POST {url}"] = full_page(response)
@@ -210,7 +208,7 @@ def collect_pages(folder: Path) -> dict[str, str]:
     Section.objects.filter(slug="skills").update(published=False)
     pages["/ (an editor, with a draft)"] = get(editor, "/")
     stage.items.filter(pk=item.pk).update(published=False)
-    pages["/roadmap/ (an editor, with a draft)"] = get(editor, reverse("guide:roadmap"))
+    pages["/roadmap/ (an editor, with a draft)"] = get(editor, ROADMAP)
     pages[f"{stage.get_absolute_url()} (an editor, with a draft)"] = get(
         editor, stage.get_absolute_url()
     )
@@ -234,7 +232,7 @@ def collect_pages(folder: Path) -> dict[str, str]:
         response.content.decode()
     )
     item = stage.items.published().last()
-    url = reverse("guide:tick-item", args=[item.slug])
+    url = tick_url(item.slug)
     response = guest.post(url, {"done": "1", "next": "/roadmap/"}, **htmx)
     assert response.status_code == HTTPStatus.OK
     pages[f"POST {url} (htmx, a guest)"] = FRAGMENT.format(response.content.decode())

@@ -2,10 +2,10 @@
 
 import pytest
 from django.core.cache import cache
-from django.urls import reverse
 
 from guide.models import Skill
 from guide.serving import kept
+from tests.factories import HOME, SKILLS
 
 
 def test_what_is_recalled_comes_from_memory_once_seen():
@@ -35,14 +35,13 @@ def test_memory_is_bounded():
 def test_a_kept_page_is_served_from_memory_with_one_query(
     client, content, django_assert_max_num_queries
 ):
-    url = reverse("guide:skills")
-    client.get(url)
+    client.get(SKILLS)
     cache.clear()
     with django_assert_max_num_queries(1):  # the content version
-        assert "Docker" in client.get(url).text
+        assert "Docker" in client.get(SKILLS).text
 
 
-@pytest.mark.parametrize("url", [reverse("guide:skills"), reverse("guide:home")])
+@pytest.mark.parametrize("url", [SKILLS, HOME])
 def test_an_edit_is_never_hidden_by_memory(client, content, url):
     assert "Docker" in client.get(url).text
     docker = Skill.objects.get(slug="docker")

@@ -10,23 +10,19 @@ from django.test import Client
 from django.urls import reverse
 
 from guide.models import StageNote
-from tests.factories import tick_stage
+from tests.factories import (
+    DASHBOARD,
+    DEEP_LEARNING_STAGE,
+    HOME,
+    HTMX,
+    ORIGIN,
+    ROADMAP,
+    tick,
+    tick_stage,
+    typed_note,
+)
 
-ROADMAP = reverse("guide:roadmap")
-DASHBOARD = reverse("guide:progress")
-HOME = reverse("guide:home")
-HTMX = {"HTTP_HX_REQUEST": "true"}
 NOTE_URL = reverse("guide:save-note", args=["learn-deep-learning"])
-STAGE_4 = reverse("guide:stage", args=["learn-deep-learning"])
-
-
-def typed_note(characters: int, lines: int) -> str:
-    """A note as a browser sends it: `characters` long as the textarea counts them, over
-    `lines` lines, each break sent as CRLF."""
-    width = (characters - (lines - 1)) // lines
-    rows = ["x" * width] * (lines - 1)
-    rows.append("y" * (characters - (lines - 1) - width * (lines - 1)))
-    return "\r\n".join(rows)
 
 
 def element(html: str, element_id: str) -> str:
@@ -115,7 +111,7 @@ def test_without_javascript_the_note_is_confirmed_next_to_it(ada_client, content
     assert "is saved" not in element(html, "note-status-learn-programming-fundamentals")
 
 
-@pytest.mark.parametrize("url", [ROADMAP, STAGE_4])
+@pytest.mark.parametrize("url", [ROADMAP, DEEP_LEARNING_STAGE])
 def test_the_overall_bar_and_status_line_sit_in_the_sticky_dock(client, content, url):
     html = client.get(url).text
     dock = html[html.index('<div class="progress-dock">') :]
@@ -128,7 +124,7 @@ def test_the_overall_bar_and_status_line_sit_in_the_sticky_dock(client, content,
 
 def test_the_roadmap_lists_its_stages_at_the_top_with_their_progress(ada_client, ada, content):
     tick_stage(ada, 1)
-    ada_client.post(reverse("guide:tick-item", args=["data-analysis-sql"]), {"done": "1"})
+    tick(ada_client, "data-analysis-sql")
     html = ada_client.get(ROADMAP).text
     jump = html[
         html.index('<nav class="jump-list"') : html.index("</nav>", html.index("jump-list"))
@@ -157,12 +153,11 @@ def test_a_reader_without_progress_gets_every_stage_open(client, content):
 
 
 def test_an_htmx_tick_on_the_roadmap_updates_the_stage_in_the_jump_list(ada_client, content):
-    url = reverse("guide:tick-item", args=["data-analysis-sql"])
-    html = ada_client.post(url, {"done": "1", "next": ROADMAP}, **HTMX).text
+    html = tick(ada_client, "data-analysis-sql", next_url=ROADMAP, **HTMX).text
     jump = element(html, "jump-develop-data-analysis-skills")
     assert 'data-hx-swap-oob="true"' in jump and "1 of 3 done" in jump
     # A stage page has no jump list: nothing is sent for one.
-    html = ada_client.post(url, {"done": "1", "next": STAGE_4}, **HTMX).text
+    html = tick(ada_client, "data-analysis-sql", next_url=DEEP_LEARNING_STAGE, **HTMX).text
     assert "jump-" not in html
 
 
@@ -170,8 +165,7 @@ def test_an_htmx_tick_on_the_roadmap_updates_the_stage_in_the_jump_list(ada_clie
 
 
 def test_a_plain_tick_says_what_was_saved_in_the_status_line(ada_client, content):
-    url = reverse("guide:tick-item", args=["data-analysis-sql"])
-    response = ada_client.post(url, {"done": "1", "next": ROADMAP})
+    response = tick(ada_client, "data-analysis-sql", next_url=ROADMAP)
     assert response["Location"] == "/roadmap/#item-data-analysis-sql"
     html = ada_client.get(ROADMAP).text
     status = element(html, "progress-status")
@@ -180,14 +174,13 @@ def test_a_plain_tick_says_what_was_saved_in_the_status_line(ada_client, content
     assert "marked as" not in element(ada_client.get(ROADMAP).text, "progress-status")
 
     stage_url = reverse("guide:tick-stage", args=["learn-deep-learning"])
-    ada_client.post(stage_url, {"done": "1", "next": STAGE_4})
-    status = element(ada_client.get(STAGE_4).text, "progress-status")
+    ada_client.post(stage_url, {"done": "1", "next": DEEP_LEARNING_STAGE})
+    status = element(ada_client.get(DEEP_LEARNING_STAGE).text, "progress-status")
     assert "Stage 4 marked as done. Stage 4: 4 of 4 done." in status
 
 
 def test_an_htmx_tick_leaves_no_message_for_the_next_page(ada_client, content):
-    url = reverse("guide:tick-item", args=["data-analysis-sql"])
-    ada_client.post(url, {"done": "1", "next": ROADMAP}, **HTMX)
+    tick(ada_client, "data-analysis-sql", next_url=ROADMAP, **HTMX)
     assert "marked as" not in element(ada_client.get(ROADMAP).text, "progress-status")
 
 
@@ -195,11 +188,7 @@ def test_a_first_tick_message_never_reaches_a_shared_page(content):
     shared = Client()
     assert "public" in shared.get(ROADMAP)["Cache-Control"]  # kept in the page cache
     guest = Client()
-    guest.post(
-        reverse("guide:tick-item", args=["programming-apis"]),
-        {"done": "1", "next": ROADMAP},
-        HTTP_ORIGIN="http://testserver",
-    )
+    tick(guest, "programming-apis", next_url=ROADMAP, HTTP_ORIGIN=ORIGIN)
     mine = guest.get(ROADMAP)
     assert "‘APIs’ marked as done" in mine.text
     assert "no-store" in mine["Cache-Control"] and "ETag" not in mine

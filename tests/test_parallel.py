@@ -10,6 +10,7 @@ from django.contrib.auth import get_user_model
 from django.test import Client
 
 from guide.models import Completion
+from tests.factories import tick_url
 
 PARALLEL = 20
 
@@ -49,7 +50,7 @@ def post_many(url: str, session: str, data: dict) -> list[int]:
 
 def test_parallel_identical_ticks_leave_one_row(live_server, session_cookie):
     user, session = session_cookie
-    url = f"{live_server.url}/progress/items/programming-functions/"
+    url = live_server.url + tick_url("programming-functions")
     statuses = post_many(url, session, {"done": "1"})
     assert set(statuses) == {302}
     assert Completion.objects.filter(user=user).count() == 1

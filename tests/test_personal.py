@@ -21,19 +21,31 @@ from guide import progress as rules
 from guide.models import ContentVersion, RoadmapStage, Skill
 from guide.serving.pagecache import page_key
 from guide.serving.skeletons import MARK, TOKEN_SLOT, skeleton_key
-from tests.factories import forget_kept, site_urls
+from tests.factories import (
+    DEEP_LEARNING_STAGE,
+    HOME,
+    HTMX,
+    ORIGIN,
+    PROJECTS,
+    ROADMAP,
+    SALARIES,
+    SEARCH,
+    SKILLS,
+    forget_kept,
+    site_urls,
+    tick,
+    tick_url,
+)
 
-HTMX = {"HTTP_HX_REQUEST": "true"}
-PASSWORD_FREE_TICK = {"done": "1", "next": "/"}
 TOKEN = re.compile(r'name="csrfmiddlewaretoken" value="[^"]+"')
 TOKEN_VALUE = re.compile(r'name="csrfmiddlewaretoken" value="([^"]*)"')
 # Reading pages whose parts are all shared but for the marked ones (the roadmap and the
 # stage pages show the learner's ticks everywhere: their skeleton is keyed on them).
 EXTRA_URLS = [
-    reverse("guide:skills") + "?category=mlops",
-    reverse("guide:projects") + "?skill=convolutional-neural-networks",
-    reverse("guide:search") + "?q=python",
-    reverse("guide:salaries") + "?level=senior-level",
+    SKILLS + "?category=mlops",
+    PROJECTS + "?skill=convolutional-neural-networks",
+    SEARCH + "?q=python",
+    SALARIES + "?level=senior-level",
 ]
 
 
@@ -42,7 +54,7 @@ def shared_urls() -> list[str]:
     return urls + EXTRA_URLS
 
 
-LEARNER_URLS = [reverse("guide:roadmap"), reverse("guide:stage", args=["learn-deep-learning"])]
+LEARNER_URLS = [ROADMAP, DEEP_LEARNING_STAGE]
 
 
 def skeleton_of(url: str, state: str | None = None, **headers) -> list[str] | None:
@@ -63,11 +75,7 @@ def state_of(owner: dict) -> str:
 
 def guest_client() -> Client:
     guest = Client()
-    response = guest.post(
-        reverse("guide:tick-item", args=["programming-apis"]),
-        PASSWORD_FREE_TICK,
-        HTTP_ORIGIN="http://testserver",
-    )
+    response = tick(guest, "programming-apis", next_url=HOME, HTTP_ORIGIN=ORIGIN)
     assert response.status_code == HTTPStatus.FOUND
     return guest
 
@@ -99,11 +107,11 @@ def test_every_visitor_but_editors_shares_one_skeleton(client, ada, content, hea
 
 
 def test_the_skeleton_cuts_out_what_is_personal(client, ada, content):
-    client.get(reverse("guide:home"))
-    page = "".join(skeleton_of(reverse("guide:home"))[::2])
+    client.get(HOME)
+    page = "".join(skeleton_of(HOME)[::2])
     assert "Log in" not in page and "Sign up" not in page
     assert "Machine Learning Engineer Career Path" in page
-    assert skeleton_of(reverse("guide:home"))[1::2] == [
+    assert skeleton_of(HOME)[1::2] == [
         "includes/account_nav.html",
         "includes/messages.html",
         "includes/continue.html",
@@ -135,12 +143,12 @@ def test_the_learner_sees_their_own_parts(ada, content):
     learner = Client()
     learner.force_login(ada)
     guest = guest_client()
-    learner.get(reverse("guide:skills"))  # keeps the skeleton
-    page = guest.get(reverse("guide:skills")).text
+    learner.get(SKILLS)  # keeps the skeleton
+    page = guest.get(SKILLS).text
     assert "Signed in as" not in page and "Log in" in page
-    page = guest.get(reverse("guide:home")).text
+    page = guest.get(HOME).text
     assert "Continue where you left off" in page and "Signed in as" not in page
-    page = learner.get(reverse("guide:home")).text
+    page = learner.get(HOME).text
     assert "Signed in as <strong>ada</strong>" in page
     assert "Continue where you left off" not in page  # ada has not ticked anything
     assert 'name="csrfmiddlewaretoken"' in page  # the log-out form, for her alone
@@ -148,32 +156,30 @@ def test_the_learner_sees_their_own_parts(ada, content):
 
 def test_an_edit_moves_every_visitor_to_the_new_content(ada, content):
     guest = guest_client()
-    url = reverse("guide:skills")
-    assert "Docker" in guest.get(url).text
-    assert "Docker" in guest.get(url).text  # from the skeleton
+    assert "Docker" in guest.get(SKILLS).text
+    assert "Docker" in guest.get(SKILLS).text  # from the skeleton
     docker = Skill.objects.get(slug="docker")
     docker.name = "Docker containers, renamed"
     docker.save()
-    assert "Docker containers, renamed" in guest.get(url).text
+    assert "Docker containers, renamed" in guest.get(SKILLS).text
 
 
 def test_editors_never_get_or_leave_a_skeleton(client, editor_client, content):
-    url = reverse("guide:skills")
     Skill.objects.filter(slug="docker").update(published=False)
     ContentVersion.bump()
-    page = editor_client.get(url).text
+    page = editor_client.get(SKILLS).text
     assert "Draft" in page and MARK not in page
-    assert skeleton_of(url) is None
+    assert skeleton_of(SKILLS) is None
     reader = client.__class__()
-    reader.get(url)
-    assert skeleton_of(url) is not None
-    again = editor_client.get(url).text
+    reader.get(SKILLS)
+    assert skeleton_of(SKILLS) is not None
+    again = editor_client.get(SKILLS).text
     assert "Draft" in again and "Docker" in again
 
 
 @pytest.mark.parametrize(
     "url",
-    [reverse("guide:section", args=["no-such-section"]), reverse("guide:skills") + "?category=x"],
+    [reverse("guide:section", args=["no-such-section"]), SKILLS + "?category=x"],
 )
 def test_marks_never_reach_a_page_that_is_not_kept(client, ada, content, url):
     client.force_login(ada)
@@ -191,19 +197,19 @@ def test_shared_checklists_carry_each_learners_own_token(ada, content):
     for user in (ada, bob):
         learner = Client(enforce_csrf_checks=True)
         learner.force_login(user)
-        pages[user.username] = (learner, learner.get(reverse("guide:roadmap")).text)
+        pages[user.username] = (learner, learner.get(ROADMAP).text)
     token = {name: TOKEN.search(page).group() for name, (_, page) in pages.items()}
     assert token["ada"] != token["bob"]
     learner, _ = pages["bob"]
-    tick = reverse("guide:tick-item", args=["programming-apis"])
+    url = tick_url("programming-apis")
     value = {name: found.split('value="')[1][:-1] for name, found in token.items()}
-    refused = learner.post(tick, {"done": "1", "csrfmiddlewaretoken": value["ada"]})
+    refused = learner.post(url, {"done": "1", "csrfmiddlewaretoken": value["ada"]})
     assert refused.status_code == HTTPStatus.FORBIDDEN
-    saved = learner.post(tick, {"done": "1", "csrfmiddlewaretoken": value["bob"]})
+    saved = learner.post(url, {"done": "1", "csrfmiddlewaretoken": value["bob"]})
     assert saved.status_code == HTTPStatus.FOUND
-    page = learner.get(reverse("guide:roadmap")).text
+    page = learner.get(ROADMAP).text
     assert "Mark ‘APIs’ as not done" in page
-    assert "Mark ‘APIs’ as not done" not in pages["ada"][0].get(reverse("guide:roadmap")).text
+    assert "Mark ‘APIs’ as not done" not in pages["ada"][0].get(ROADMAP).text
 
 
 @pytest.mark.parametrize("headers", [{}, HTMX], ids=["page", "region"])
@@ -211,7 +217,7 @@ def test_learners_with_the_same_ticks_share_one_skeleton(ada, content, headers):
     guest = guest_client()  # ticked "APIs"
     learner = Client()
     learner.force_login(ada)
-    learner.post(reverse("guide:tick-item", args=["programming-apis"]), PASSWORD_FREE_TICK)
+    tick(learner, "programming-apis", next_url=HOME)
     state = state_of({"user": ada})
     assert state == state_of({"guest__token": guest.session[rules.GUEST_SESSION_KEY]})
     for url in LEARNER_URLS:
@@ -223,7 +229,7 @@ def test_learners_with_the_same_ticks_share_one_skeleton(ada, content, headers):
         assert skeletons[0] is not None, url
         assert skeletons[0] == skeletons[1], url
         page = "".join(skeletons[0][::2])
-        assert ("Mark ‘APIs’ as not done" in page) == (url == reverse("guide:roadmap"))
+        assert ("Mark ‘APIs’ as not done" in page) == (url == ROADMAP)
         # Every form has the token's slot, never a token.
         assert set(TOKEN_VALUE.findall(page)) == {TOKEN_SLOT}, url
         assert skeleton_of(url, state_of({"user_id": 0}), **headers) is None
@@ -257,43 +263,38 @@ def test_every_form_of_a_learners_page_carries_one_token_masked_once(ada, conten
     same token, as one template's forms do; masking it twice per page cost about 60 µs."""
     learner = Client(enforce_csrf_checks=True)
     learner.force_login(ada)
-    url = reverse("guide:stage", args=["learn-deep-learning"])
     for kept in ("rendered", "from the skeleton"):
-        tokens = TOKEN_VALUE.findall(learner.get(url).text)
+        tokens = TOKEN_VALUE.findall(learner.get(DEEP_LEARNING_STAGE).text)
         assert len(tokens) > 2 and len(set(tokens)) == 1, kept
-    tick = reverse("guide:tick-item", args=["deep-learning-image-recognition"])
-    saved = learner.post(tick, {"done": "1", "csrfmiddlewaretoken": tokens[0]})
+    form = {"done": "1", "csrfmiddlewaretoken": tokens[0]}
+    saved = learner.post(tick_url("deep-learning-image-recognition"), form)
     assert saved.status_code == HTTPStatus.FOUND
 
 
 def test_a_tick_moves_the_learner_to_the_skeleton_of_their_new_ticks(content):
     guest = guest_client()
-    url = reverse("guide:roadmap")
-    guest.get(url)
-    assert "Mark ‘APIs’ as not done" in guest.get(url).text  # from the skeleton
-    tick = reverse("guide:tick-item", args=["programming-functions"])
-    guest.post(tick, {"done": "1", "next": url})
-    page = guest.get(url).text
+    guest.get(ROADMAP)
+    assert "Mark ‘APIs’ as not done" in guest.get(ROADMAP).text  # from the skeleton
+    tick(guest, "programming-functions", next_url=ROADMAP)
+    page = guest.get(ROADMAP).text
     assert "Mark ‘Functions’ as not done" in page and "Mark ‘APIs’ as not done" in page
-    guest.post(tick, {"done": "0", "next": url})
-    assert "Mark ‘Functions’ as done" in guest.get(url).text
+    tick(guest, "programming-functions", done=False, next_url=ROADMAP)
+    assert "Mark ‘Functions’ as done" in guest.get(ROADMAP).text
 
 
 def test_what_a_tick_saved_shows_on_a_page_from_the_skeleton(content):
     """A plain form's tick is answered by a redirect and a message placed in the progress
     status, which is the visitor's own even where the rest comes from the skeleton."""
     guest = guest_client()
-    url = reverse("guide:roadmap")
-    tick = reverse("guide:tick-item", args=["programming-functions"])
-    guest.post(tick, {"done": "1", "next": url})
-    guest.get(url)  # shows the message; keeps the skeleton for these ticks
+    tick(guest, "programming-functions", next_url=ROADMAP)
+    guest.get(ROADMAP)  # shows the message; keeps the skeleton for these ticks
     state = state_of({"guest__token": guest.session[rules.GUEST_SESSION_KEY]})
-    guest.post(tick, {"done": "0", "next": url})
-    guest.post(tick, {"done": "1", "next": url})  # the same ticks again: a kept skeleton
-    assert skeleton_of(url, state) is not None
-    page = guest.get(url).text
+    tick(guest, "programming-functions", done=False, next_url=ROADMAP)
+    tick(guest, "programming-functions", next_url=ROADMAP)  # the same ticks again: a kept skeleton
+    assert skeleton_of(ROADMAP, state) is not None
+    page = guest.get(ROADMAP).text
     status = re.search(r'<p class="progress-status"[^>]*>(.*?)</p>', page, re.DOTALL).group(1)
     assert "Functions" in status
     assert "Functions" not in re.search(
-        r'<p class="progress-status"[^>]*>(.*?)</p>', guest.get(url).text, re.DOTALL
+        r'<p class="progress-status"[^>]*>(.*?)</p>', guest.get(ROADMAP).text, re.DOTALL
     ).group(1)  # shown once

@@ -4,14 +4,10 @@ import re
 from http import HTTPStatus
 
 import pytest
-from django.urls import reverse
 
 from guide.models import PortfolioProject, RoadmapStage
 from guide.search import rebuild_index
-
-HOME = reverse("guide:home")
-SKILLS = reverse("guide:skills")
-ROADMAP = reverse("guide:roadmap")
+from tests.factories import CAREER, HOME, PROJECTS, ROADMAP, SALARIES, SEARCH, SKILLS
 
 
 def hide_stage(number: int) -> RoadmapStage:
@@ -45,7 +41,7 @@ def test_no_reading_page_hard_codes_a_count_of_six(client, content):
     and the fixture's text included)."""
     hide_stage(4)
     PortfolioProject.objects.filter(pk=PortfolioProject.objects.first().pk).update(published=False)
-    for url in [HOME, ROADMAP, SKILLS, reverse("guide:projects"), "/guide/career-roadmap/"]:
+    for url in [HOME, ROADMAP, SKILLS, PROJECTS, "/guide/career-roadmap/"]:
         assert not re.search(r"\bsix\b", client.get(url).text, re.IGNORECASE), url
     assert not re.search(r"\bsix\b", client.get("/accounts/login/").text, re.IGNORECASE)
 
@@ -95,10 +91,10 @@ def test_the_home_page_puts_the_calls_to_action_and_contents_after_the_first_par
 
 def test_the_search_page_still_answers_in_its_budget_after_a_synonym_edit(client, content):
     rebuild_index()
-    assert client.get(reverse("guide:search"), {"q": "kubernetes"}).status_code == 200
+    assert client.get(SEARCH, {"q": "kubernetes"}).status_code == 200
 
 
-@pytest.mark.parametrize("url", [SKILLS, reverse("guide:salaries"), reverse("guide:career")])
+@pytest.mark.parametrize("url", [SKILLS, SALARIES, CAREER])
 def test_filter_fields_replace_the_url_and_only_submitting_pushes_it(client, content, url):
     text = client.get(url).text
     form = text[

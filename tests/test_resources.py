@@ -6,10 +6,9 @@ from django.test import Client
 from django.urls import reverse
 
 from guide.models import Certification, ChecklistItem, ContentVersion, Resource
-from tests.factories import change_url, form_data, make_resource
+from tests.factories import CERTIFICATIONS, ROADMAP, change_url, form_data, make_resource
 
 STAGE_6 = reverse("guide:stage", args=["learn-deployment-and-mlops"])
-ROADMAP = reverse("guide:roadmap")
 
 
 def resource_links(text: str, item_slug: str) -> str:
@@ -123,7 +122,7 @@ def test_editing_a_resource_bumps_the_content_version(editor_client, content):
 
 
 def test_certifications_link_their_official_page_where_it_is_known(client, content):
-    text = client.get(reverse("guide:certifications")).text
+    text = client.get(CERTIFICATIONS).text
     aws = Certification.objects.get(slug="aws-certified-machine-learning-specialty")
     assert aws.url == "https://aws.amazon.com/certification/certified-machine-learning-specialty/"
     assert f'<a href="{aws.url}" rel="noopener noreferrer">Official certification page' in text

@@ -12,7 +12,9 @@ from django.utils.html import strip_tags
 from guide.models import ContentVersion, SearchSynonym, Skill
 from guide.search import highlight, rebuild_index, search, snippet, suggestion, words_of
 from tests.factories import (
+    HOME,
     SEARCH,
+    SKILLS,
     add_more_content,
     forget_kept,
     form_data,
@@ -139,7 +141,7 @@ def test_htmx_gets_the_results_region_and_the_header_its_live_list(client, conte
 
 
 def test_every_page_has_the_search_box(client, content):
-    for url in [reverse("guide:home"), reverse("guide:skills"), "/no-such-page/"]:
+    for url in [HOME, SKILLS, "/no-such-page/"]:
         text = client.get(url).text
         assert 'role="search"' in text and f'action="{SEARCH}"' in text
 

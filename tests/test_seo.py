@@ -21,9 +21,18 @@ from guide.models import (
     Skill,
 )
 from guide.seo import DESCRIPTION_LIMIT, TITLE_LIMIT, clip, describe
-from tests.factories import MODELS, site_urls
-
-HOST = "http://testserver"
+from tests.factories import (
+    CAREER,
+    DEEP_LEARNING_STAGE,
+    HOME,
+    MODELS,
+    ORIGIN,
+    ROADMAP,
+    SALARIES,
+    SEARCH,
+    SKILLS,
+    site_urls,
+)
 
 
 def head(text: str) -> str:
@@ -55,7 +64,7 @@ def of_type(text: str, kind: str) -> list[dict]:
 @pytest.fixture
 def pages(client, content) -> dict[str, str]:
     """Every reading page of the guide, and the search page, as a reader gets them."""
-    urls = [*site_urls(), reverse("guide:search")]
+    urls = [*site_urls(), SEARCH]
     responses = {url: client.get(url) for url in urls}
     assert all(response.status_code == HTTPStatus.OK for response in responses.values())
     return {url: response.text for url, response in responses.items()}
@@ -84,7 +93,7 @@ def test_descriptions_come_from_the_content(client, content):
     assert meta(text, "name", "description") == [
         "Robots will write the models. Then they will write the robots. More text."
     ]
-    salaries = meta(client.get(reverse("guide:salaries")).text, "name", "description")[0]
+    salaries = meta(client.get(SALARIES).text, "name", "description")[0]
     first = SalaryBand.objects.published().first()
     assert f"{first.level} {first.range_label}" in salaries
 
@@ -99,43 +108,42 @@ def test_descriptions_are_cut_at_sentences_or_words():
 @pytest.mark.parametrize(
     ("url", "expected"),
     [
-        (f"{reverse('guide:skills')}?category=mlops&q=docker", reverse("guide:skills")),
-        (f"{reverse('guide:salaries')}?level=mid-level", reverse("guide:salaries")),
-        (f"{reverse('guide:career')}?years=5", reverse("guide:career")),
+        (f"{SKILLS}?category=mlops&q=docker", SKILLS),
+        (f"{SALARIES}?level=mid-level", SALARIES),
+        (f"{CAREER}?years=5", CAREER),
         (reverse("guide:section", args=["conclusion"]), "/guide/conclusion/"),
-        (f"{reverse('guide:search')}?q=python", reverse("guide:search")),
+        (f"{SEARCH}?q=python", SEARCH),
     ],
 )
 def test_canonical_is_absolute_and_ignores_filters(client, content, url, expected):
-    assert canonical(client.get(url).text) == [f"{HOST}{expected}"]
+    assert canonical(client.get(url).text) == [f"{ORIGIN}{expected}"]
 
 
 def test_open_graph_and_twitter_tags(client, pages):
     for url, text in pages.items():
-        assert meta(text, "property", "og:url") == canonical(text) == [f"{HOST}{url}"]
+        assert meta(text, "property", "og:url") == canonical(text) == [f"{ORIGIN}{url}"]
         assert meta(text, "property", "og:title") == [title(text)]
         assert meta(text, "property", "og:description") == meta(text, "name", "description")
         assert meta(text, "name", "twitter:card") == ["summary_large_image"]
         assert meta(text, "name", "twitter:description") == meta(text, "name", "description")
     images = {meta(text, "property", "og:image")[0] for text in pages.values()}
     assert len(images) == 1
-    image = client.get(images.pop().removeprefix(HOST))
+    image = client.get(images.pop().removeprefix(ORIGIN))
     assert image.status_code == HTTPStatus.OK
     assert b"".join(image.streaming_content).startswith(b"\x89PNG")
 
 
 def test_every_page_below_home_has_breadcrumbs(pages):
-    home = reverse("guide:home")
     for url, text in pages.items():
         lists = of_type(text, "BreadcrumbList")
-        if url == home:
+        if url == HOME:
             assert lists == []
             continue
         assert len(lists) == 1, url
         trail = lists[0]["itemListElement"]
         assert [entry["position"] for entry in trail] == list(range(1, len(trail) + 1))
-        assert trail[0]["item"] == f"{HOST}{home}"
-        assert trail[-1]["item"] == f"{HOST}{url}"
+        assert trail[0]["item"] == f"{ORIGIN}{HOME}"
+        assert trail[-1]["item"] == f"{ORIGIN}{url}"
 
 
 def test_each_section_is_an_article_with_its_date(client, content):
@@ -151,7 +159,7 @@ def test_each_section_is_an_article_with_its_date(client, content):
 
 
 def test_the_occupation_carries_the_salary_bands_and_skills(client, content):
-    (occupation,) = of_type(client.get(reverse("guide:home")).text, "Occupation")
+    (occupation,) = of_type(client.get(HOME).text, "Occupation")
     bands = list(SalaryBand.objects.published())
     assert [
         (entry["name"], entry["currency"], entry["percentile10"], entry["percentile90"])
@@ -169,7 +177,7 @@ def test_the_occupation_leaves_out_drafts(client, content):
     skill = Skill.objects.first()
     skill.published = False
     skill.save()
-    (occupation,) = of_type(client.get(reverse("guide:home")).text, "Occupation")
+    (occupation,) = of_type(client.get(HOME).text, "Occupation")
     assert band.level not in [entry["name"] for entry in occupation["estimatedSalary"]]
     assert skill.name not in occupation["skills"]
 
@@ -215,13 +223,13 @@ def test_last_updated_is_the_latest_change_to_what_the_page_shows(client, conten
 @pytest.mark.parametrize(
     ("url", "change"),
     [
-        (reverse("guide:career"), lambda: CareerLevel.objects.first()),
-        (reverse("guide:salaries"), lambda: SalaryBand.objects.first()),
-        (reverse("guide:roadmap"), lambda: ChecklistItem.objects.first()),
-        (reverse("guide:skills"), lambda: Skill.objects.first()),
-        (reverse("guide:home"), lambda: RoadmapStage.objects.first()),
+        (CAREER, lambda: CareerLevel.objects.first()),
+        (SALARIES, lambda: SalaryBand.objects.first()),
+        (ROADMAP, lambda: ChecklistItem.objects.first()),
+        (SKILLS, lambda: Skill.objects.first()),
+        (HOME, lambda: RoadmapStage.objects.first()),
         (
-            reverse("guide:stage", args=["learn-deep-learning"]),
+            DEEP_LEARNING_STAGE,
             lambda: ChecklistItem.objects.filter(stage__slug="learn-deep-learning").first(),
         ),
     ],

@@ -12,10 +12,9 @@ from django.urls import reverse
 from guide import progress as rules
 from guide.models import ChecklistItem, ProgressShare, RoadmapStage
 from tests.conftest import PASSWORD
-from tests.factories import tick_stage
+from tests.factories import DASHBOARD, tick_stage
 
 SHARE = reverse("guide:share-progress")
-DASHBOARD = reverse("guide:progress")
 
 
 def share_path(client) -> str:

@@ -10,6 +10,7 @@ from tests.factories import (
     CAREER,
     CERTIFICATIONS,
     CHANGES,
+    DEEP_LEARNING_STAGE,
     HOME,
     PROJECTS,
     ROADMAP,
@@ -36,17 +37,17 @@ READING_PAGES = [
     CHANGES,
     reverse("guide:section", args=["essential-skills"]),
     reverse("guide:section", args=["career-roadmap"]),
-    reverse("guide:stage", args=["learn-deep-learning"]),
+    DEEP_LEARNING_STAGE,
 ]
 
 KEY_CONTENT = {
-    reverse("guide:home"): ["The roadmap at a glance", "Stage 6", "Contents"],
-    reverse("guide:roadmap"): ["Learn Programming Fundamentals", "Focus on:", "Model serving"],
-    reverse("guide:skills"): ["Important Python libraries include:", "XGBoost", "Kubernetes"],
-    reverse("guide:projects"): ["Fraud Detection System", "Classification &amp; Analytics"],
-    reverse("guide:career"): ["Junior Machine Learning Engineer", "0–2 years", "12+ years"],
-    reverse("guide:salaries"): ["Entry-Level", "$80,000 – $120,000", "$250,000 – $500,000+"],
-    reverse("guide:certifications"): ["Azure AI Engineer Associate", "DeepLearning.AI"],
+    HOME: ["The roadmap at a glance", "Stage 6", "Contents"],
+    ROADMAP: ["Learn Programming Fundamentals", "Focus on:", "Model serving"],
+    SKILLS: ["Important Python libraries include:", "XGBoost", "Kubernetes"],
+    PROJECTS: ["Fraud Detection System", "Classification &amp; Analytics"],
+    CAREER: ["Junior Machine Learning Engineer", "0–2 years", "12+ years"],
+    SALARIES: ["Entry-Level", "$80,000 – $120,000", "$250,000 – $500,000+"],
+    CERTIFICATIONS: ["Azure AI Engineer Associate", "DeepLearning.AI"],
     reverse("guide:section", args=["what-does-a-machine-learning-engineer-do"]): [
         "Data Collection and Preparation",
         "Data drift",
@@ -119,15 +120,15 @@ def test_unknown_addresses_are_404_in_the_site_look(client, content, url):
 
 
 def test_pages_answer_head_but_not_post(client, content):
-    assert client.head(reverse("guide:skills")).status_code == HTTPStatus.OK
-    assert client.post(reverse("guide:skills")).status_code == HTTPStatus.METHOD_NOT_ALLOWED
+    assert client.head(SKILLS).status_code == HTTPStatus.OK
+    assert client.post(SKILLS).status_code == HTTPStatus.METHOD_NOT_ALLOWED
 
 
 def test_empty_database_still_renders(client, db):
     clear_guide()
-    assert client.get(reverse("guide:home")).status_code == HTTPStatus.OK
-    assert client.get(reverse("guide:roadmap")).status_code == HTTPStatus.OK
-    assert client.get(reverse("guide:projects")).status_code == HTTPStatus.OK
+    assert client.get(HOME).status_code == HTTPStatus.OK
+    assert client.get(ROADMAP).status_code == HTTPStatus.OK
+    assert client.get(PROJECTS).status_code == HTTPStatus.OK
 
 
 @pytest.mark.parametrize("url", READING_PAGES)
@@ -155,7 +156,7 @@ def test_pages_have_no_inline_script_or_style(client, content):
 
 
 def test_htmx_is_configured_for_our_csp(client, content):
-    text = client.get(reverse("guide:home")).text
+    text = client.get(HOME).text
     assert '"includeIndicatorStyles": false' in text
     assert '"historyRestoreAsHxRequest": false' in text
     assert "django_htmx/htmx-2.min.js" in text
@@ -167,7 +168,7 @@ def test_server_error_page_is_plain_and_friendly(client, content, monkeypatch):
 
     monkeypatch.setattr(RoadmapStageQuerySet, "with_items", explode)
     client.raise_request_exception = False
-    response = client.get(reverse("guide:roadmap"))
+    response = client.get(ROADMAP)
     assert response.status_code == HTTPStatus.INTERNAL_SERVER_ERROR
     assert "Something went wrong" in response.text
     assert "boom" not in response.text and "Traceback" not in response.text

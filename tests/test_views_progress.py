@@ -11,15 +11,7 @@ from django.urls import reverse
 
 from guide import progress as rules
 from guide.models import ChecklistItem, Completion, RoadmapStage, StageNote
-
-ROADMAP = reverse("guide:roadmap")
-STAGE = reverse("guide:stage", args=["learn-deep-learning"])
-DASHBOARD = reverse("guide:progress")
-HTMX = {"HTTP_HX_REQUEST": "true"}
-
-
-def tick_url(slug: str) -> str:
-    return reverse("guide:tick-item", args=[slug])
+from tests.factories import DASHBOARD, DEEP_LEARNING_STAGE, HTMX, ROADMAP, tick, tick_url
 
 
 def stage_url(slug: str) -> str:
@@ -31,7 +23,7 @@ def done_slugs(user) -> set[str]:
 
 
 def test_a_guest_ticks_without_javascript_and_comes_back_to_the_item(client, content):
-    response = client.post(tick_url("programming-functions"), {"done": "1", "next": "/roadmap/"})
+    response = tick(client, "programming-functions", next_url="/roadmap/")
     assert response.status_code == HTTPStatus.FOUND
     assert response["Location"] == "/roadmap/#item-programming-functions"
     page = client.get(ROADMAP)
@@ -44,17 +36,15 @@ def test_a_guest_ticks_without_javascript_and_comes_back_to_the_item(client, con
 
 
 def test_every_request_states_the_desired_state(ada_client, ada, content):
-    for done in ["1", "1", "0", "0", "1"]:
-        ada_client.post(tick_url("programming-apis"), {"done": done})
+    for done in [True, True, False, False, True]:
+        tick(ada_client, "programming-apis", done=done)
     assert done_slugs(ada) == {"programming-apis"}
-    ada_client.post(tick_url("programming-apis"), {"done": "0"})
+    tick(ada_client, "programming-apis", done=False)
     assert done_slugs(ada) == set()
 
 
 def test_htmx_tick_returns_the_stage_block_and_the_overall_bar(ada_client, ada, content):
-    response = ada_client.post(
-        tick_url("data-analysis-sql"), {"done": "1", "next": "/roadmap/"}, **HTMX
-    )
+    response = tick(ada_client, "data-analysis-sql", next_url="/roadmap/", **HTMX)
     assert response.status_code == HTTPStatus.OK
     text = response.text
     assert "<html" not in text
@@ -95,7 +85,7 @@ def test_malformed_ticks_are_a_400_and_change_nothing(ada_client, ada, content, 
 
 
 def test_unknown_items_and_stages_are_404(ada_client, content):
-    assert ada_client.post(tick_url("no-such-item"), {"done": "1"}).status_code == 404
+    assert tick(ada_client, "no-such-item").status_code == 404
     assert ada_client.post(stage_url("no-such-stage"), {"done": "1"}).status_code == 404
     assert ada_client.get(reverse("guide:stage", args=["no-such-stage"])).status_code == 404
 
@@ -108,7 +98,7 @@ def test_ticking_needs_post(client, content):
     "next_url", ["https://evil.example/", "//evil.example/x", "javascript:alert(1)"]
 )
 def test_only_local_next_addresses_are_followed(ada_client, content, next_url):
-    response = ada_client.post(tick_url("programming-apis"), {"done": "1", "next": next_url})
+    response = tick(ada_client, "programming-apis", next_url=next_url)
     assert response["Location"] == "/roadmap/learn-programming-fundamentals/#item-programming-apis"
 
 
@@ -140,10 +130,10 @@ def test_csrf_is_enforced_on_every_post(ada, content):
 
 @pytest.mark.parametrize("name", ["guide:roadmap", "guide:progress"])
 def test_progress_pages_are_never_stored_for_a_visitor_with_a_session(client, content, name):
-    client.post(tick_url("programming-apis"), {"done": "1"})  # a guest with a session now
+    tick(client, "programming-apis")  # a guest with a session now
     response = client.get(reverse(name))
     assert "no-store" in response["Cache-Control"]
-    stage = client.get(STAGE)
+    stage = client.get(DEEP_LEARNING_STAGE)
     assert "no-store" in stage["Cache-Control"]
 
 
@@ -270,7 +260,7 @@ def test_export_json_and_csv(ada_client, ada, content):
 
 
 def test_guests_can_export_their_session_progress(client, content):
-    client.post(tick_url("projects-resume-screening-tool"), {"done": "1"})
+    tick(client, "projects-resume-screening-tool")
     document = json.loads(client.get(reverse("guide:export-json")).content)
     assert document["account"] is None
     assert [row["item"] for row in document["completed_items"]] == [
@@ -278,13 +268,13 @@ def test_guests_can_export_their_session_progress(client, content):
     ]
 
 
-@pytest.mark.parametrize("url", [ROADMAP, STAGE])
+@pytest.mark.parametrize("url", [ROADMAP, DEEP_LEARNING_STAGE])
 def test_later_visits_read_the_stages_once_per_version(
     client, content, django_assert_max_num_queries, url
 ):
     # A history record, so the page has a date to show.
     ChecklistItem.objects.get(slug="deep-learning-image-recognition").save()
-    client.post(tick_url("programming-apis"), {"done": "1"})
+    tick(client, "programming-apis")
     first = client.get(url)
     # The content version, the guest's session and ticks: the rest is in the skeleton kept
     # for the learners with the guest's ticks.
@@ -296,4 +286,4 @@ def test_later_visits_read_the_stages_once_per_version(
 
 def test_tick_query_budget(ada_client, content, django_assert_max_num_queries):
     with django_assert_max_num_queries(10):
-        ada_client.post(tick_url("programming-apis"), {"done": "1"}, **HTMX)
+        tick(ada_client, "programming-apis", **HTMX)

@@ -36,7 +36,7 @@ from guide.models import (
     Section,
     Skill,
 )
-from tests.factories import site_urls
+from tests.factories import site_urls, tick
 
 
 def import_every_module() -> list[str]:
@@ -114,7 +114,7 @@ def reader(request, content):
             "mlops-model-serving",
             "deep-learning-sentiment-analysis",
         ]:
-            client.post(reverse("guide:tick-item", args=[slug]), {"done": "1"})
+            tick(client, slug)
         rules.save_note(user=ada, stage=stage("learn-deep-learning"), text=SECRETS[-1])
         rules.save_note(user=ada, stage=stage("learn-programming-fundamentals"), text="Mine")
         assert Completion.objects.filter(user=ada).count() == 3
@@ -195,10 +195,9 @@ def test_drafts_own_addresses_answer_404(reader):
     unpublish_one_of_each_kind()
     assert reader.get("/guide/common-challenges/").status_code == HTTPStatus.NOT_FOUND
     assert reader.get("/roadmap/learn-deep-learning/").status_code == HTTPStatus.NOT_FOUND
-    tick = reader.post(reverse("guide:tick-item", args=["mlops-model-serving"]), {"done": "1"})
-    assert tick.status_code == HTTPStatus.NOT_FOUND
-    tick = reader.post(reverse("guide:tick-stage", args=["learn-deep-learning"]), {"done": "1"})
-    assert tick.status_code == HTTPStatus.NOT_FOUND
+    assert tick(reader, "mlops-model-serving").status_code == HTTPStatus.NOT_FOUND
+    ticked = reader.post(reverse("guide:tick-stage", args=["learn-deep-learning"]), {"done": "1"})
+    assert ticked.status_code == HTTPStatus.NOT_FOUND
     # Asking to reset a draft stage, or filtering by a draft, is a bad request: no title shown.
     for url in [
         "/progress/reset/?stage=learn-deep-learning",
@@ -227,7 +226,7 @@ def test_ticking_a_stage_leaves_its_draft_items_alone(ada_client, ada, content):
 
 def test_resetting_everything_clears_ticks_on_drafts_too(ada_client, ada, content):
     for slug in ["programming-functions", "mlops-model-serving"]:
-        ada_client.post(reverse("guide:tick-item", args=[slug]), {"done": "1"})
+        tick(ada_client, slug)
     ChecklistItem.objects.filter(slug="mlops-model-serving").update(published=False)
     assert "This clears 1 ticked item." in ada_client.get(reverse("guide:reset-progress")).text
     ada_client.post(reverse("guide:reset-progress"))

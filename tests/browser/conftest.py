@@ -3,6 +3,9 @@ import shutil
 
 import pytest
 from axe_playwright_python.sync_playwright import Axe
+from playwright.sync_api import expect
+
+from tests.conftest import PASSWORD
 
 # The flags this sandboxed, offline machine needs; Chromium stays quiet on the network.
 CHROMIUM_ARGS = [
@@ -29,6 +32,25 @@ def browser_type_launch_args(browser_type_launch_args):
 
 
 AXE = Axe()
+
+
+def tick_button(page, title: str):
+    """The button that marks the checklist item `title` as done."""
+    return page.get_by_role("button", name=f"Mark ‘{title}’ as done")
+
+
+def untick_button(page, title: str):
+    """The button that marks the checklist item `title` as not done."""
+    return page.get_by_role("button", name=f"Mark ‘{title}’ as not done")
+
+
+def log_in(page, live_server, username: str = "ada") -> None:
+    """Log a learner in through the login form: they land on their dashboard."""
+    page.goto(f"{live_server.url}/accounts/login/")
+    page.get_by_label("Username").fill(username)
+    page.get_by_label("Password").fill(PASSWORD)
+    page.get_by_role("button", name="Log in").click()
+    expect(page).to_have_url(f"{live_server.url}/progress/")
 
 
 @pytest.fixture

@@ -4,16 +4,20 @@ from django.core.management import call_command
 from playwright.sync_api import expect
 
 from guide.models import Skill
+from tests.conftest import EDITOR_PASSWORD
 
-PASSWORD = "an editor's passphrase"  # edith's, from conftest
+
+def log_in_as_editor(page, live_server, next_url: str = "/admin/") -> None:
+    """Log Edith in through the admin's login form, on to `next_url`."""
+    page.goto(f"{live_server.url}/admin/login/?next={next_url}")
+    page.get_by_label("Username").fill("edith")
+    page.get_by_label("Password").fill(EDITOR_PASSWORD)
+    page.get_by_role("button", name="Log in").click()
 
 
 def test_an_editor_changes_a_salary_band_and_readers_see_it(page, live_server, editor, content):
     call_command("load_guide", verbosity=0)  # as `make run` does: the history starts here
-    page.goto(f"{live_server.url}/admin/")
-    page.get_by_label("Username").fill("edith")
-    page.get_by_label("Password").fill(PASSWORD)
-    page.get_by_role("button", name="Log in").click()
+    log_in_as_editor(page, live_server)
     expect(page.get_by_role("heading", name="Keep the guide current")).to_be_visible()
 
     page.get_by_role("link", name="Salary bands").click()
@@ -39,10 +43,7 @@ def test_an_editor_sees_drafts_marked_and_accessible(
     page, live_server, editor, content, assert_accessible
 ):
     Skill.objects.filter(slug="scala").update(published=False)
-    page.goto(f"{live_server.url}/admin/login/?next=/skills/")
-    page.get_by_label("Username").fill("edith")
-    page.get_by_label("Password").fill(PASSWORD)
-    page.get_by_role("button", name="Log in").click()
+    log_in_as_editor(page, live_server, "/skills/")
     expect(page).to_have_url(f"{live_server.url}/skills/")
     expect(page.locator(".editor-banner")).to_be_visible()
     expect(page.locator("#skill-scala .draft-badge")).to_have_text("Draft")
@@ -54,10 +55,7 @@ def test_an_editor_sees_drafts_marked_and_accessible(
 def test_the_history_page_breaks_no_content_security_rule(page, live_server, editor, content):
     errors = []
     page.on("console", lambda message: message.type == "error" and errors.append(message.text))
-    page.goto(f"{live_server.url}/admin/login/")
-    page.get_by_label("Username").fill("edith")
-    page.get_by_label("Password").fill(PASSWORD)
-    page.get_by_role("button", name="Log in").click()
+    log_in_as_editor(page, live_server)
     skill = Skill.objects.get(slug="scala")
     skill.save()  # a version to list
     page.goto(f"{live_server.url}/admin/guide/skill/{skill.pk}/history/")
@@ -65,16 +63,9 @@ def test_the_history_page_breaks_no_content_security_rule(page, live_server, edi
     assert errors == []
 
 
-def log_in(page, live_server, next_url: str = "/admin/") -> None:
-    page.goto(f"{live_server.url}/admin/login/?next={next_url}")
-    page.get_by_label("Username").fill("edith")
-    page.get_by_label("Password").fill(PASSWORD)
-    page.get_by_role("button", name="Log in").click()
-
-
 def test_an_editor_writes_markdown_previews_it_and_reverts_it(page, live_server, editor, content):
     call_command("load_guide", verbosity=0)
-    log_in(page, live_server, "/skills/")
+    log_in_as_editor(page, live_server, "/skills/")
     page.locator(".editor-banner").get_by_role("link", name="Edit the skills").click()
     page.locator("#result_list").get_by_role("link", name="Docker", exact=True).click()
     expect(page.get_by_text("Plain text on one line").first).to_be_visible()

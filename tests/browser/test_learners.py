@@ -6,8 +6,8 @@ import pytest
 from playwright.sync_api import expect
 
 from guide.models import StageNote
-from tests.browser.test_progress import log_in, tick, untick
-from tests.factories import tick_stage
+from tests.browser.conftest import log_in, tick_button, untick_button
+from tests.factories import tick_stage, typed_note
 
 SCREENS = {"phone": {"width": 390, "height": 844}, "desktop": {"width": 1280, "height": 720}}
 ROOM = 16  # pixels at least between the dock and an item scrolled to
@@ -45,21 +45,14 @@ def dock_bottom(page) -> float:
     return found["y"] + found["height"]
 
 
-def typed_note(characters: int, lines: int) -> str:
-    width = (characters - (lines - 1)) // lines
-    rows = ["x" * width] * (lines - 1)
-    rows.append("y" * (characters - (lines - 1) - width * (lines - 1)))
-    return "\n".join(rows)
-
-
 @pytest.mark.parametrize("screen", SCREENS)
 def test_a_tick_mid_stage_shows_its_result_in_view(page, live_server, content, screen):
     on_screen(page, screen)
     page.goto(f"{live_server.url}/roadmap/")
-    button = tick(page, "Decision trees")
+    button = tick_button(page, "Decision trees")
     button.scroll_into_view_if_needed()
     button.click()
-    done = untick(page, "Decision trees")
+    done = untick_button(page, "Decision trees")
     expect(done).to_be_visible()
     status = page.locator("#progress-status")
     expect(status).to_have_text("‘Decision trees’ marked as done. Stage 3: 1 of 5 done.")
@@ -74,7 +67,7 @@ def test_a_saved_note_is_confirmed_next_to_it_with_and_without_javascript(
     page, no_js_page, live_server, ada, content, screen
 ):
     """A note of 1,000 characters over 20 lines, as a browser sends it (CRLF), is kept."""
-    text = typed_note(1000, 20)
+    text = typed_note(1000, 20, line_break="\n")
     for browser_page in (page, no_js_page):
         on_screen(browser_page, screen)
         log_in(browser_page, live_server)
@@ -132,13 +125,13 @@ def test_the_roadmap_starts_with_a_jump_list_and_folds_finished_stages(
     expect(page.locator("#jump-learn-deep-learning")).to_have_text("0 of 4 done")
 
     # The finished stage 1 is folded: its heading shows, its checklist opens on demand.
-    expect(untick(page, "Functions")).to_be_hidden()
+    expect(untick_button(page, "Functions")).to_be_hidden()
     expect(
         page.get_by_role("heading", name="Stage 1 Learn Programming Fundamentals")
     ).to_be_visible()
     page.get_by_text("Stage 1: introduction and checklist").click()
-    expect(untick(page, "Functions")).to_be_visible()
-    expect(tick(page, "Pandas")).to_be_visible()  # stage 2 is open
+    expect(untick_button(page, "Functions")).to_be_visible()
+    expect(tick_button(page, "Pandas")).to_be_visible()  # stage 2 is open
 
     jump.get_by_role("link", name="4. Learn Deep Learning").click()
     expect(page).to_have_url(f"{live_server.url}/roadmap/#stage-learn-deep-learning")
@@ -147,7 +140,7 @@ def test_the_roadmap_starts_with_a_jump_list_and_folds_finished_stages(
     assert box(page.locator("#stage-learn-deep-learning"))["y"] >= dock_bottom(page)
 
     # An htmx tick updates the stage's line in the jump list.
-    tick(page, "Image recognition").click()
+    tick_button(page, "Image recognition").click()
     expect(page.locator("#jump-learn-deep-learning")).to_have_text("1 of 4 done")
 
 
@@ -158,12 +151,12 @@ def test_without_javascript_a_tick_says_what_was_saved_and_keeps_the_item_in_vie
     page = no_js_page
     on_screen(page, screen)
     page.goto(f"{live_server.url}/roadmap/")
-    tick(page, "Model serving").click()
+    tick_button(page, "Model serving").click()
     expect(page).to_have_url(f"{live_server.url}/roadmap/#item-mlops-model-serving")
     status = page.locator("#progress-status")
     expect(status).to_have_text("‘Model serving’ marked as done. Stage 6: 1 of 5 done.")
     item = page.locator("#item-mlops-model-serving")
-    assert in_view(page, status) and in_view(page, untick(page, "Model serving"))
+    assert in_view(page, status) and in_view(page, untick_button(page, "Model serving"))
     assert box(item)["y"] >= dock_bottom(page) + ROOM
     expect(page.locator(".messages")).to_have_count(0)
 
@@ -195,7 +188,7 @@ def test_the_changed_states_have_zero_axe_violations(
     log_in(page, live_server)
     violations = {}
     page.goto(f"{live_server.url}/roadmap/")
-    tick(page, "Pandas").click()
+    tick_button(page, "Pandas").click()
     expect(page.locator("#progress-status")).not_to_be_empty()
     if report := axe_report(page):
         violations["roadmap after a tick"] = report

@@ -5,7 +5,7 @@ import pytest
 
 from guide import progress as rules
 from guide.models import ChecklistItem
-from tests.browser.test_progress import log_in
+from tests.browser.conftest import log_in
 
 AFTER_CONTENT = "(element) => getComputedStyle(element, '::after').content"
 HIDDEN_ON_PAPER = [

@@ -7,24 +7,7 @@ from django.contrib.auth import get_user_model
 from playwright.sync_api import expect
 
 from guide.models import Completion
-
-PASSWORD = "correct horse 1"
-
-
-def tick(page, title: str):
-    return page.get_by_role("button", name=f"Mark ‘{title}’ as done")
-
-
-def untick(page, title: str):
-    return page.get_by_role("button", name=f"Mark ‘{title}’ as not done")
-
-
-def log_in(page, live_server, username="ada"):
-    page.goto(f"{live_server.url}/accounts/login/")
-    page.get_by_label("Username").fill(username)
-    page.get_by_label("Password").fill(PASSWORD)
-    page.get_by_role("button", name="Log in").click()
-    expect(page).to_have_url(f"{live_server.url}/progress/")
+from tests.browser.conftest import log_in, tick_button, untick_button
 
 
 def test_a_guest_ticks_two_items_signs_up_and_finds_them(
@@ -32,10 +15,10 @@ def test_a_guest_ticks_two_items_signs_up_and_finds_them(
 ):
     page.goto(f"{live_server.url}/roadmap/")
     still_same_document = mark_document(page)
-    tick(page, "Functions").click()
-    expect(untick(page, "Functions")).to_be_visible()
-    tick(page, "Pandas").click()
-    expect(untick(page, "Pandas")).to_be_visible()
+    tick_button(page, "Functions").click()
+    expect(untick_button(page, "Functions")).to_be_visible()
+    tick_button(page, "Pandas").click()
+    expect(untick_button(page, "Pandas")).to_be_visible()
     expect(page.locator("#overall-text")).to_have_text("2 of 28 items done (7%)")
     expect(page.locator("#progress-status")).to_have_text(
         "‘Pandas’ marked as done. Stage 2: 1 of 3 done."
@@ -67,7 +50,7 @@ def test_a_whole_stage_updates_without_a_reload_and_stays_after_one(
     still_same_document = mark_document(page)
     page.get_by_role("button", name="Mark all of stage 4 as done").click()
     for title in ["Image recognition", "Text classification", "Sentiment analysis"]:
-        expect(untick(page, title)).to_be_visible()
+        expect(untick_button(page, title)).to_be_visible()
     expect(page.locator("#meter-learn-deep-learning")).to_contain_text("4 of 4 done, completed")
     expect(page.locator("#overall-text")).to_have_text("4 of 28 items done (14%)")
     expect(page.get_by_role("button", name="Mark stage 4 as not done")).to_be_visible()
@@ -75,7 +58,7 @@ def test_a_whole_stage_updates_without_a_reload_and_stays_after_one(
     assert_accessible(page)
 
     page.reload()
-    expect(untick(page, "Recommendation systems")).to_be_visible()
+    expect(untick_button(page, "Recommendation systems")).to_be_visible()
     expect(page.locator("#overall-text")).to_have_text("4 of 28 items done (14%)")
     page.go_back()
     expect(page).to_have_url(f"{live_server.url}/progress/")
@@ -85,25 +68,25 @@ def test_a_whole_stage_updates_without_a_reload_and_stays_after_one(
 def test_keyboard_only_ticking_keeps_focus_on_the_control(page, live_server, ada, content, tab_to):
     log_in(page, live_server)
     page.goto(f"{live_server.url}/roadmap/learn-programming-fundamentals/")
-    target = tick(page, "Variables and data structures")
+    target = tick_button(page, "Variables and data structures")
     tab_to(page, target)
     expect(target).to_be_focused()
     page.keyboard.press("Space")
-    done = untick(page, "Variables and data structures")
+    done = untick_button(page, "Variables and data structures")
     expect(done).to_be_focused()
     # The item's two resources come next in the reading order, then the next item.
     page.keyboard.press("Tab")
     expect(page.get_by_role("link", name="The Python Tutorial: Data Structures")).to_be_focused()
     page.keyboard.press("Tab")
     page.keyboard.press("Tab")
-    expect(tick(page, "Functions")).to_be_focused()
+    expect(tick_button(page, "Functions")).to_be_focused()
     page.keyboard.press("Enter")
-    expect(untick(page, "Functions")).to_be_focused()
+    expect(untick_button(page, "Functions")).to_be_focused()
     for _ in range(3):
         page.keyboard.press("Shift+Tab")
-    expect(untick(page, "Variables and data structures")).to_be_focused()
+    expect(untick_button(page, "Variables and data structures")).to_be_focused()
     page.keyboard.press("Enter")
-    expect(tick(page, "Variables and data structures")).to_be_focused()
+    expect(tick_button(page, "Variables and data structures")).to_be_focused()
     expect(page.locator("#overall-text")).to_have_text("1 of 28 items done (4%)")
     focus_ring = page.evaluate("getComputedStyle(document.activeElement).outlineStyle")
     assert focus_ring != "none"
@@ -113,13 +96,13 @@ def test_ticking_without_javascript_comes_back_to_the_item(no_js_page, live_serv
     page = no_js_page
     log_in(page, live_server)
     page.goto(f"{live_server.url}/roadmap/")
-    tick(page, "SQL").click()
+    tick_button(page, "SQL").click()
     expect(page).to_have_url(f"{live_server.url}/roadmap/#item-data-analysis-sql")
-    expect(untick(page, "SQL")).to_be_visible()
+    expect(untick_button(page, "SQL")).to_be_visible()
     page.get_by_role("button", name="Mark all of stage 6 as done").click()
     expect(page).to_have_url(f"{live_server.url}/roadmap/#checklist-learn-deployment-and-mlops")
     expect(page.locator("#overall-text")).to_have_text("6 of 28 items done (21%)")
-    untick(page, "SQL").click()
+    untick_button(page, "SQL").click()
     expect(page.locator("#overall-text")).to_have_text("5 of 28 items done (18%)")
 
 
@@ -141,11 +124,11 @@ def test_a_guest_ticks_a_cached_page_without_javascript(no_js_page, live_server,
     page.goto(f"{live_server.url}/roadmap/")
     assert "public" in responses[0].headers["cache-control"]
     assert page.context.cookies() == []
-    tick(page, "SQL").click()
+    tick_button(page, "SQL").click()
     expect(page).to_have_url(f"{live_server.url}/roadmap/#item-data-analysis-sql")
-    expect(untick(page, "SQL")).to_be_visible()
-    tick(page, "Functions").click()
-    expect(untick(page, "Functions")).to_be_visible()
+    expect(untick_button(page, "SQL")).to_be_visible()
+    tick_button(page, "Functions").click()
+    expect(untick_button(page, "Functions")).to_be_visible()
     expect(page.locator("#overall-text")).to_have_text("2 of 28 items done (7%)")
 
 
@@ -153,7 +136,7 @@ def test_a_tick_in_flight_is_marked_and_a_failure_keeps_the_true_state(page, liv
     page.goto(f"{live_server.url}/roadmap/learn-programming-fundamentals/")
     held = []
     page.route("**/progress/items/**", lambda route: held.append(route))
-    button = tick(page, "APIs")
+    button = tick_button(page, "APIs")
     form = page.locator("#item-programming-apis form")
     button.click()
     expect(form).to_have_class(re.compile(r"\bhtmx-request\b"))  # htmx marks it busy
@@ -163,7 +146,7 @@ def test_a_tick_in_flight_is_marked_and_a_failure_keeps_the_true_state(page, liv
         "Your change could not be saved, so nothing changed. Check your connection and try again."
     )
     expect(form).not_to_have_class(re.compile(r"\bhtmx-request\b"))
-    expect(tick(page, "APIs")).to_be_visible()
+    expect(tick_button(page, "APIs")).to_be_visible()
     expect(page.locator("#overall-text")).to_have_text("0 of 28 items done (0%)")
 
 

@@ -3,7 +3,7 @@ accessible in light and dark."""
 
 import pytest
 
-from tests.browser.test_progress import log_in
+from tests.browser.conftest import log_in
 from tests.factories import tick_stage
 
 

@@ -4,6 +4,7 @@ console stays clean, and the blocks parse as the data we built."""
 from django.urls import reverse
 
 from guide.models import SalaryBand
+from tests.factories import DEEP_LEARNING_STAGE, HOME, SALARIES
 
 RECORD_VIOLATIONS = """
 window.cspViolations = [];
@@ -24,22 +25,22 @@ def test_json_ld_parses_in_the_browser_without_csp_violations(page, live_server,
     page.add_init_script(RECORD_VIOLATIONS)
     found = {}
     for url in [
-        reverse("guide:home"),
+        HOME,
         reverse("guide:section", args=["salary-expectations"]),
-        reverse("guide:stage", args=["learn-deep-learning"]),
-        reverse("guide:salaries") + "?level=mid-level",
+        DEEP_LEARNING_STAGE,
+        SALARIES + "?level=mid-level",
     ]:
         page.goto(live_server.url + url)
         found[url] = page.evaluate(READ_JSON_LD)
         assert page.evaluate("window.cspViolations") == [], url
     assert problems == []
 
-    (occupation,) = found[reverse("guide:home")]
+    (occupation,) = found[HOME]
     assert occupation["@type"] == "Occupation"
     assert [entry["percentile10"] for entry in occupation["estimatedSalary"]] == [
         band.min_usd for band in SalaryBand.objects.published()
     ]
     section_types = [block["@type"] for block in found["/guide/salary-expectations/"]]
     assert section_types == ["Article", "BreadcrumbList"]
-    crumbs = found[reverse("guide:salaries") + "?level=mid-level"][0]["itemListElement"]
-    assert crumbs[-1]["item"] == live_server.url + reverse("guide:salaries")
+    crumbs = found[SALARIES + "?level=mid-level"][0]["itemListElement"]
+    assert crumbs[-1]["item"] == live_server.url + SALARIES

@@ -1,15 +1,15 @@
 """Throughput through nginx with 1 node, then with 2, in the same run (`make bench-cluster`).
 
-Each node runs BENCH_WORKERS gunicorn workers (default 1, so that 2 nodes are twice the
-processes of 1); PostgreSQL and Redis come from DATABASE_URL and REDIS_URL as for
-`make cluster`. Parallel keep-alive clients on this machine fetch each page
-BENCH_REQUESTS times. Figures, not assertions: the clients share the machine's cores with
+nginx and the nodes run under supervisord as in `make cluster` (tests/cluster.py), on free
+ports and a temporary var/. Each node runs BENCH_WORKERS gunicorn workers (default 1, so
+that 2 nodes are twice the processes of 1); PostgreSQL and Redis come from DATABASE_URL and
+REDIS_URL as for `make cluster`. Parallel keep-alive clients on this machine fetch each
+page BENCH_REQUESTS times. Figures, not assertions: the clients share the machine's cores with
 the nodes, so compare runs on the same machine.
 """
 
 import http.client
 import os
-import socket
 import statistics
 import sys
 import tempfile
@@ -20,21 +20,12 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from deploy.cluster import DEFAULT_DATABASE_URL, DEFAULT_REDIS_URL, Cluster  # noqa: E402
+from tests.cluster import DEFAULT_DATABASE_URL, DEFAULT_REDIS_URL, Cluster  # noqa: E402
 
 PAGES = ["/", "/roadmap/", "/skills/?category=mlops", "/search/?q=learning", "/healthz"]
 REQUESTS = int(os.environ.get("BENCH_REQUESTS", "600"))
 CLIENTS = int(os.environ.get("BENCH_CLIENTS", "8"))
 WORKERS = os.environ.get("BENCH_WORKERS", "1")
-
-
-def free_port() -> int:
-    while True:
-        with socket.socket() as sock:
-            sock.bind(("127.0.0.1", 0))
-            port = sock.getsockname()[1]
-        if port < 60000:  # the nodes take the next ports
-            return port
 
 
 def measure(port: int, path: str) -> tuple[float, float, float, int]:
@@ -65,8 +56,7 @@ def run(nodes: int) -> dict[str, float]:
     results = {}
     with tempfile.TemporaryDirectory() as var:
         cluster = Cluster(
-            nodes=nodes,
-            port=free_port(),
+            nodes=nodes,  # on free ports
             var_dir=Path(var),
             database_url=os.environ.get("DATABASE_URL", DEFAULT_DATABASE_URL),
             redis_url=os.environ.get("REDIS_URL", DEFAULT_REDIS_URL),
