@@ -31,10 +31,9 @@ from django.db import DatabaseError
 from django.http import HttpRequest, HttpResponse, HttpResponseNotModified
 from django.urls import Resolver404, resolve
 from django.utils.cache import patch_cache_control, patch_vary_headers
-from django.views.decorators.http import condition
+from django.views.decorators.http import condition, require_safe
 from django.views.decorators.vary import vary_on_headers
 
-from guide.platform.methods import require_safe
 from guide.serving import kept, skeletons
 from guide.serving.kept import content_version, release, request_version
 from guide.visibility import has_private_state, is_editor
