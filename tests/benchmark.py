@@ -17,7 +17,9 @@ Chromium receives it, when installed.
 `BENCH_FACTOR=10` grows the guide to ten times its content first (`grow_guide`).
 `BENCH_DATABASE_URL` (a PostgreSQL database, emptied first) and `BENCH_REDIS_URL` serve the
 site on PostgreSQL and Redis instead of SQLite and process memory. `BENCH_SITE` names
-another checkout of the site to serve (to measure an older version beside this one).
+another checkout of the site to serve (to measure an older version beside this one);
+`BENCH_PAGES`, `BENCH_VISITORS` (comma-separated) and `BENCH_THROUGHPUT_ONLY=1` measure
+a few rows only.
 Figures, not assertions.
 """
 
@@ -55,6 +57,11 @@ PAGES = [
     "/salaries/",
     "/search/?q=learning",
 ]
+# Some pages and visitors only (comma-separated), to measure a few rows more often.
+PAGES = os.environ.get("BENCH_PAGES", "").split(",") if os.environ.get("BENCH_PAGES") else PAGES
+VISITORS = os.environ.get("BENCH_VISITORS", "anonymous,guest,signed in").split(",")
+# Only the throughput table (no cold renders, no page weight).
+THROUGHPUT_ONLY = os.environ.get("BENCH_THROUGHPUT_ONLY") == "1"
 SECONDS = int(os.environ.get("BENCH_SECONDS", "2"))
 # Each row alternates the static file and the page this many times and gives the median:
 # a slow spell of the shared machine skews a pair or two, not the row (spells of several
@@ -250,6 +257,8 @@ def throughput(base: str) -> list[str]:
     rows = []
     compressed = {"Accept-Encoding": "gzip, br"}
     for who, headers in visitors.items():
+        if who not in VISITORS:
+            continue
         for page in PAGES:
             for _ in range(3):  # warm: the page cache and each worker's connections
                 request(base, "GET", page, headers)
@@ -388,8 +397,9 @@ def main() -> None:
         server, base = serve(Path(folder))
         try:
             throughput(base)
-            cold_renders(Path(folder))
-            page_weight(base)
+            if not THROUGHPUT_ONLY:
+                cold_renders(Path(folder))
+                page_weight(base)
         finally:
             server.terminate()
             server.wait(timeout=10)
